@@ -1,0 +1,31 @@
+package dev.planexec.agent;
+
+/** What a session reports while a turn runs. A closed set: every backend maps its own stream onto these. */
+public sealed interface AgentEvent {
+
+    /** A piece of the agent's reply, to be appended to what came before. */
+    record MessageDelta(String text) implements AgentEvent {}
+
+    /** A tool call (or, for the local agent, a step) began. */
+    record ToolStart(String callId, String tool, String detail) implements AgentEvent {}
+
+    /** A tool call ended; {@code detail} says how (an exit code, a short result). */
+    record ToolEnd(String callId, String tool, boolean success, String detail) implements AgentEvent {}
+
+    /** Output of a command or tool, one or more whole lines. */
+    record Output(Stream stream, String text) implements AgentEvent {}
+
+    /** Something planexec or the backend wants the user to see in the task's log. */
+    record Notice(String text) implements AgentEvent {}
+
+    /** The turn is over and the agent waits for the next prompt. */
+    record Idle() implements AgentEvent {}
+
+    /** The backend reported an error. */
+    record Error(String message) implements AgentEvent {}
+
+    enum Stream {
+        STDOUT,
+        STDERR
+    }
+}

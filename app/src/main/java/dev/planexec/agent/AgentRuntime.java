@@ -1,0 +1,44 @@
+package dev.planexec.agent;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One agent backend for the length of a run: the embedded {@code local} agent, Copilot, Claude Code, ... Every
+ * backend offers the same operations, modelled on the Copilot SDK, so the scheduler and recovery never need to know
+ * which one a task uses. Found by name through {@link AgentRegistry}.
+ *
+ * <p>Implementations are thread-safe: the scheduler runs several sessions at once.
+ */
+public interface AgentRuntime extends AutoCloseable {
+
+    /** The agent's name in plan files ({@code local}, {@code copilot}, ...). */
+    String name();
+
+    /**
+     * Creates a session with the id in {@code spec} (planexec chose it and saved it to the plan first).
+     *
+     * @throws AgentException if the backend cannot create it
+     */
+    AgentSession create(SessionSpec spec) throws AgentException;
+
+    /**
+     * Reattaches to the session {@code spec.sessionId()} so the task can go on in it.
+     *
+     * @throws SessionUnavailableException if that session is gone, corrupt or refused; the caller may start fresh
+     */
+    AgentSession resume(SessionSpec spec) throws AgentException;
+
+    /** The sessions this backend knows that match {@code filter}, newest activity first. */
+    List<SessionInfo> list(SessionFilter filter) throws AgentException;
+
+    /** The session with this id, if it still exists. */
+    Optional<SessionInfo> find(String sessionId) throws AgentException;
+
+    /** Disposes of a session and what the backend stored for it; a session that is already gone is not an error. */
+    void delete(String sessionId) throws AgentException;
+
+    /** Ends the backend: aborts what still runs and stops every process it started. Sessions are kept. */
+    @Override
+    void close();
+}

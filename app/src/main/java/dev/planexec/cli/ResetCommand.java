@@ -1,0 +1,67 @@
+package dev.planexec.cli;
+
+import dev.planexec.agent.AgentEnvironment;
+import dev.planexec.agent.AgentRegistry;
+import dev.planexec.plan.Plan;
+import dev.planexec.recovery.PlanReset;
+import dev.planexec.run.AgentPool;
+import dev.planexec.store.PlanLock;
+import dev.planexec.store.PlanLockedException;
+import dev.planexec.store.PlanStore;
+import dev.planexec.store.SaveFailedException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code planexec reset PLAN.json [--task ID]}: start a plan (or one task) over. */
+@Command(
+        name = "reset",
+        mixinStandardHelpOptions = true,
+        description = "Put tasks back to pending as if they never ran, and remove their sessions.")
+final class ResetCommand implements Callable<Integer> {
+    @ParentCommand
+    PlanexecCommand parent;
+
+    @Parameters(index = "0", paramLabel = "PLAN.json", description = "The plan file.")
+    Path plan;
+
+    @Option(names = "--task", paramLabel = "ID", description = "Reset only this task (repeatable).")
+    List<String> tasks = List.of();
+
+    @Override
+    public Integer call() {
+        CliContext context = parent.context;
+        Plan loaded = PlanLoading.load(plan);
+        for (String id : tasks) {
+            if (loaded.task(id).isEmpty()) {
+                throw PlanexecException.invalidInput(plan + ": no task \"" + id + "\"");
+            }
+        }
+        try (PlanLock lock = PlanLock.acquire(plan, context.err()::println);
+                AgentPool agents = new AgentPool(
+                        AgentRegistry.load(),
+                        new AgentEnvironment(context.stateDir().root(), context.env(), null),
+                        null)) {
+            PlanStore store = new PlanStore(plan, PlanLoading.load(plan));
+            int removed = PlanReset.reset(store, agents, Set.copyOf(tasks), context.err()::println);
+            int count = tasks.isEmpty() ? loaded.tasks().size() : tasks.size();
+            context.out()
+                    .printf(
+                            "%s: %d task%s back to pending, %d session%s removed%n",
+                            plan, count, count == 1 ? "" : "s", removed, removed == 1 ? "" : "s");
+            return ExitCodes.OK;
+        } catch (PlanLockedException e) {
+            throw PlanexecException.locked(e.getMessage());
+        } catch (SaveFailedException e) {
+            throw PlanexecException.failed(e.getMessage() + "; the plan file is unchanged");
+        } catch (IOException e) {
+            throw PlanexecException.invalidInput("cannot lock " + plan + ": " + e.getMessage());
+        }
+    }
+}

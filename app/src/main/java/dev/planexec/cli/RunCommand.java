@@ -1,0 +1,63 @@
+package dev.planexec.cli;
+
+import dev.planexec.plan.Agents;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code planexec run PLAN.json}: parses, then hands over to {@link RunWorkflow}. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run a plan: each task in its own agent session, in dependency order.",
+            "Prints one line per task state change (line mode)."
+        })
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    PlanexecCommand parent;
+
+    @Parameters(index = "0", paramLabel = "PLAN.json", description = "The plan file.")
+    Path plan;
+
+    @Option(
+            names = "--agent",
+            paramLabel = "NAME",
+            completionCandidates = AgentNameCandidates.class,
+            description = "Run every task on this agent: ${COMPLETION-CANDIDATES}.")
+    String agent;
+
+    @Option(
+            names = "--concurrency",
+            paramLabel = "N",
+            defaultValue = "2",
+            description = "Tasks at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--plain", description = "Line mode: one line per task state change, no full-screen UI.")
+    boolean plain;
+
+    @Option(
+            names = "--on-orphans",
+            paramLabel = "CHOICE",
+            defaultValue = "ask",
+            description = "What to do with tasks a dead or stopped run left: ask, resume, fresh, clean "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String onOrphans;
+
+    @Override
+    public Integer call() {
+        if (agent != null && !Agents.isKnown(agent)) {
+            throw PlanexecException.invalidInput("--agent: unknown agent \"" + agent + "\" (expected one of "
+                    + String.join(", ", Agents.NAMES) + ")");
+        }
+        if (concurrency < 1) {
+            throw PlanexecException.invalidInput("--concurrency: must be at least 1, not " + concurrency);
+        }
+        OrphanPolicy policy = OrphanPolicy.parse(onOrphans);
+        return new RunWorkflow(parent.context).run(new RunWorkflow.Request(plan, agent, concurrency, policy));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.planexec.console;
+
+import dev.planexec.plan.TaskStatus;
+import dev.planexec.run.RunEvent;
+import dev.planexec.run.RunListener;
+import dev.planexec.run.RunSummary;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Line mode: one line per task state change ({@code time  task  old → new  session}), notices, the error of a
+ * failed task, and a summary at the end. For CI logs and terminals without the full-screen UI.
+ */
+public final class LinePrinter implements RunListener {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final PrintWriter out;
+    private final String arrow;
+    private final int idWidth;
+
+    /** @param idWidth the width of the task id column, so lines line up */
+    public LinePrinter(PrintWriter out, String arrow, int idWidth) {
+        this.out = out;
+        this.arrow = arrow;
+        this.idWidth = Math.min(Math.max(idWidth, 4), 32);
+    }
+
+    @Override
+    public synchronized void onEvent(RunEvent event) {
+        if (event instanceof RunEvent.StateChanged change) {
+            var after = change.after();
+            String session = after.sessionId() == null ? "" : "  " + after.sessionId();
+            String from = change.before().status().json();
+            String to = after.status().json();
+            if (change.before().status() == after.status()
+                    && change.before().sessionId() != null
+                    && !change.before().sessionId().equals(after.sessionId())) {
+                from = from + " (new session)";
+            }
+            line(after.id(), pad(from, 11) + " " + arrow + " " + pad(to, 11) + session);
+            if (after.status() == TaskStatus.FAILED && after.error() != null) {
+                after.error().lines().forEach(l -> out.println("          " + l));
+            }
+        } else if (event instanceof RunEvent.Notice notice) {
+            line(notice.taskId() == null ? "" : notice.taskId(), notice.message());
+        } else if (event instanceof RunEvent.RunFinished finished) {
+            out.println(summary(finished.summary()));
+        }
+        out.flush();
+    }
+
+    /** A remark outside the run (recovery, lock takeover). */
+    public synchronized void note(String message) {
+        line("", message);
+        out.flush();
+    }
+
+    public static String summary(RunSummary s) {
+        String verdict =
+                switch (s.outcome()) {
+                    case COMPLETED -> "all tasks done";
+                    case INCOMPLETE -> "not all tasks done";
+                    case INTERRUPTED -> "interrupted; run again to resume";
+                    case SAVE_FAILED -> "stopped: the plan could not be saved";
+                };
+        return String.format(
+                "%s: %d/%d done, %d failed, %d interrupted, %d pending, %s",
+                verdict, s.done(), s.total(), s.failed(), s.interrupted(), s.pending(), elapsed(s.elapsed()));
+    }
+
+    static String elapsed(Duration d) {
+        long seconds = d.toSeconds();
+        if (seconds < 60) {
+            return String.format("%.1fs", d.toMillis() / 1000.0);
+        }
+        return String.format("%dm%02ds", seconds / 60, seconds % 60);
+    }
+
+    private void line(String taskId, String text) {
+        out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(TIME) + "  " + pad(taskId, idWidth) + "  "
+                + text);
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+}

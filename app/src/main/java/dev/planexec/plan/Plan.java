@@ -1,0 +1,63 @@
+package dev.planexec.plan;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A plan: tasks with dependencies. Immutable; {@link #withTask} returns a new plan.
+ *
+ * @param agent the plan's default agent, or {@code null}
+ * @param workingDirectory relative to the plan file's folder, or {@code null} for that folder
+ * @param source the JSON object the plan was read from (unknown fields survive saves); {@code null} if made in code
+ */
+public record Plan(
+        String id,
+        String name,
+        String description,
+        String createdAt,
+        String updatedAt,
+        String agent,
+        String workingDirectory,
+        List<Task> tasks,
+        ObjectNode source) {
+
+    public Plan {
+        tasks = List.copyOf(tasks);
+    }
+
+    public Optional<Task> task(String taskId) {
+        return tasks.stream().filter(t -> t.id().equals(taskId)).findFirst();
+    }
+
+    /** Index of each task id in {@link #tasks()}: plans can have thousands of tasks. */
+    public Map<String, Integer> indexById() {
+        Map<String, Integer> index = new HashMap<>(tasks.size() * 2);
+        for (int i = 0; i < tasks.size(); i++) {
+            index.put(tasks.get(i).id(), i);
+        }
+        return index;
+    }
+
+    public Plan withTask(int index, UnaryOperator<Task> change) {
+        List<Task> changed = new ArrayList<>(tasks);
+        changed.set(index, change.apply(tasks.get(index)));
+        return new Plan(id, name, description, createdAt, updatedAt, agent, workingDirectory, changed, source);
+    }
+
+    public Plan withTasks(List<Task> newTasks) {
+        return new Plan(id, name, description, createdAt, updatedAt, agent, workingDirectory, newTasks, source);
+    }
+
+    public Plan withUpdatedAt(String now) {
+        return new Plan(id, name, description, createdAt, now, agent, workingDirectory, tasks, source);
+    }
+
+    public long count(TaskStatus status) {
+        return tasks.stream().filter(t -> t.status() == status).count();
+    }
+}

@@ -1,0 +1,221 @@
+package dev.planexec.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a parsed JSON tree into a {@link Plan}, noting every field of the wrong type instead of stopping at the
+ * first. What cannot be read is replaced by a harmless default so the remaining checks can still run.
+ */
+final class PlanReader {
+    private final List<PlanProblem> problems;
+    private final List<String> taskPointers = new ArrayList<>();
+
+    PlanReader(List<PlanProblem> problems) {
+        this.problems = problems;
+    }
+
+    /** The JSON pointer of each task read, in the order of {@link Plan#tasks()}. */
+    List<String> taskPointers() {
+        return taskPointers;
+    }
+
+    Plan read(JsonNode root) {
+        if (!root.isObject()) {
+            problems.add(new PlanProblem("", "a plan must be a JSON object, not " + kind(root)));
+            return null;
+        }
+        ObjectNode object = (ObjectNode) root;
+        List<Task> tasks = new ArrayList<>();
+        JsonNode tasksNode = object.get("tasks");
+        if (tasksNode == null || tasksNode.isNull()) {
+            problems.add(new PlanProblem("", "the plan has no \"tasks\" array"));
+        } else if (!tasksNode.isArray()) {
+            problems.add(new PlanProblem("/tasks", "\"tasks\" must be an array, not " + kind(tasksNode)));
+        } else {
+            for (int i = 0; i < tasksNode.size(); i++) {
+                Task task = readTask(tasksNode.get(i), "/tasks/" + i);
+                if (task != null) {
+                    tasks.add(task);
+                    taskPointers.add("/tasks/" + i);
+                }
+            }
+        }
+        return new Plan(
+                string(object, "id", ""),
+                string(object, "name", ""),
+                string(object, "description", ""),
+                string(object, "createdAt", ""),
+                string(object, "updatedAt", ""),
+                string(object, "agent", ""),
+                string(object, "workingDirectory", ""),
+                tasks,
+                object);
+    }
+
+    private Task readTask(JsonNode node, String at) {
+        if (!node.isObject()) {
+            problems.add(new PlanProblem(at, "a task must be a JSON object, not " + kind(node)));
+            return null;
+        }
+        ObjectNode object = (ObjectNode) node;
+        String id = string(object, "id", at);
+        if (id == null || id.isBlank()) {
+            problems.add(new PlanProblem(at, "task has no \"id\""));
+            id = "#" + at.substring(at.lastIndexOf('/') + 1);
+        }
+        String title = string(object, "title", at);
+        TaskStatus status = TaskStatus.PENDING;
+        String statusName = string(object, "status", at);
+        if (statusName != null) {
+            status = TaskStatus.fromJson(statusName).orElse(null);
+            if (status == null) {
+                problems.add(new PlanProblem(
+                        at + "/status",
+                        "task \"" + id + "\" has unknown status \"" + statusName + "\" (expected one of "
+                                + TaskStatus.allNames() + ")"));
+                status = TaskStatus.PENDING;
+            }
+        }
+        JsonNode attemptsNode = object.get("attempts");
+        int attempts = 0;
+        if (attemptsNode != null && !attemptsNode.isNull()) {
+            if (attemptsNode.canConvertToExactIntegral() && attemptsNode.asInt() >= 0) {
+                attempts = attemptsNode.asInt();
+            } else {
+                problems.add(new PlanProblem(at + "/attempts", "\"attempts\" must be a whole number"));
+            }
+        }
+        return new Task(
+                id,
+                title == null ? id : title,
+                orEmpty(string(object, "description", at)),
+                strings(object, "acceptanceCriteria", at),
+                strings(object, "dependsOn", at),
+                steps(object, at),
+                status,
+                string(object, "sessionId", at),
+                string(object, "agentResult", at),
+                string(object, "agent", at),
+                string(object, "startedAt", at),
+                string(object, "finishedAt", at),
+                attempts,
+                string(object, "error", at),
+                stringMap(object, "sessionContext", at),
+                strings(object, "notes", at),
+                object);
+    }
+
+    private List<Step> steps(ObjectNode task, String at) {
+        JsonNode node = task.get("steps");
+        List<Step> steps = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return steps;
+        }
+        if (!node.isArray()) {
+            problems.add(new PlanProblem(at + "/steps", "\"steps\" must be an array, not " + kind(node)));
+            return steps;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode step = node.get(i);
+            String stepAt = at + "/steps/" + i;
+            if (step.isTextual()) {
+                steps.add(Step.of(step.asText()));
+            } else if (step.isObject()) {
+                JsonNode run = step.get("run");
+                if (run == null || !run.isTextual() || run.asText().isBlank()) {
+                    problems.add(new PlanProblem(stepAt, "a step needs a \"run\" command (a string)"));
+                    continue;
+                }
+                JsonNode timeout = step.get("timeoutSeconds");
+                Integer seconds = null;
+                if (timeout != null && !timeout.isNull()) {
+                    if (timeout.canConvertToExactIntegral() && timeout.asInt() > 0) {
+                        seconds = timeout.asInt();
+                    } else {
+                        problems.add(new PlanProblem(
+                                stepAt + "/timeoutSeconds", "\"timeoutSeconds\" must be a positive whole number"));
+                    }
+                }
+                steps.add(new Step(run.asText(), seconds, (ObjectNode) step));
+            } else {
+                problems.add(new PlanProblem(
+                        stepAt, "a step must be a command string or an object with \"run\", not " + kind(step)));
+            }
+        }
+        return steps;
+    }
+
+    /** A string field, {@code null} if absent or null; a wrong type is a problem. */
+    private String string(ObjectNode object, String field, String at) {
+        JsonNode node = object.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            problems.add(new PlanProblem(at + "/" + field, "\"" + field + "\" must be a string, not " + kind(node)));
+            return null;
+        }
+        return node.asText();
+    }
+
+    private List<String> strings(ObjectNode object, String field, String at) {
+        JsonNode node = object.get(field);
+        List<String> values = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return values;
+        }
+        if (!node.isArray()) {
+            problems.add(new PlanProblem(
+                    at + "/" + field, "\"" + field + "\" must be an array of strings, not " + kind(node)));
+            return values;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            if (item.isTextual()) {
+                values.add(item.asText());
+            } else {
+                problems.add(new PlanProblem(
+                        at + "/" + field + "/" + i, "\"" + field + "\" must hold only strings, not " + kind(item)));
+            }
+        }
+        return values;
+    }
+
+    private Map<String, String> stringMap(ObjectNode object, String field, String at) {
+        JsonNode node = object.get(field);
+        Map<String, String> values = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return values;
+        }
+        if (!node.isObject()) {
+            problems.add(new PlanProblem(at + "/" + field, "\"" + field + "\" must be an object, not " + kind(node)));
+            return values;
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!e.getValue().isNull()) {
+                values.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return values;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case STRING, BINARY -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL, MISSING -> "null";
+        };
+    }
+}

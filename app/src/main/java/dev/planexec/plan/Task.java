@@ -1,0 +1,255 @@
+package dev.planexec.plan;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One task of a plan. Immutable: every change returns a new task, which the store then saves.
+ *
+ * <p>The first eight fields are Planeteer's (plus {@code steps} and {@code agent}); the rest are the ones planexec
+ * adds while running, documented in the README under "Fields planexec writes".
+ *
+ * @param sessionContext where the task's session ran ({@code cwd}, {@code gitRoot}, {@code repository},
+ *     {@code branch}); empty until a session starts
+ * @param notes short dated remarks planexec makes about the task, such as a resume that fell back to a fresh session
+ * @param source the JSON object the task was read from, so fields planexec does not know, and their order, survive
+ *     every save; {@code null} for a task made in code
+ */
+public record Task(
+        String id,
+        String title,
+        String description,
+        List<String> acceptanceCriteria,
+        List<String> dependsOn,
+        List<Step> steps,
+        TaskStatus status,
+        String sessionId,
+        String agentResult,
+        String agent,
+        String startedAt,
+        String finishedAt,
+        int attempts,
+        String error,
+        Map<String, String> sessionContext,
+        List<String> notes,
+        ObjectNode source) {
+
+    /** How many notes a task keeps; older ones are dropped so a long-lived plan does not grow without bound. */
+    public static final int MAX_NOTES = 20;
+
+    public Task {
+        acceptanceCriteria = List.copyOf(acceptanceCriteria);
+        dependsOn = List.copyOf(dependsOn);
+        steps = List.copyOf(steps);
+        sessionContext = sessionContext == null ? Map.of() : sessionContext;
+        notes = List.copyOf(notes);
+    }
+
+    /** A pending task with only an id, a title and steps: for tests and generated plans. */
+    public static Task of(String id, String title, List<String> dependsOn, List<Step> steps) {
+        return new Task(
+                id,
+                title,
+                "",
+                List.of(),
+                dependsOn,
+                steps,
+                TaskStatus.PENDING,
+                null,
+                null,
+                null,
+                null,
+                null,
+                0,
+                null,
+                Map.of(),
+                List.of(),
+                null);
+    }
+
+    public boolean hasSteps() {
+        return !steps.isEmpty();
+    }
+
+    /** Write-ahead state: the task is about to run in {@code newSessionId}, its attempt count goes up. */
+    public Task starting(String newSessionId, String now) {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                TaskStatus.IN_PROGRESS,
+                newSessionId,
+                agentResult,
+                agent,
+                now,
+                null,
+                attempts + 1,
+                null,
+                sessionContext,
+                notes,
+                source);
+    }
+
+    /** The task goes on in the session it already names (Resume). */
+    public Task resuming(String now) {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                TaskStatus.IN_PROGRESS,
+                sessionId,
+                agentResult,
+                agent,
+                startedAt == null ? now : startedAt,
+                null,
+                attempts,
+                null,
+                sessionContext,
+                notes,
+                source);
+    }
+
+    public Task finished(TaskStatus newStatus, String result, String newError, String now) {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                newStatus,
+                sessionId,
+                result,
+                agent,
+                startedAt,
+                now,
+                attempts,
+                newError,
+                sessionContext,
+                notes,
+                source);
+    }
+
+    public Task withStatus(TaskStatus newStatus) {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                newStatus,
+                sessionId,
+                agentResult,
+                agent,
+                startedAt,
+                finishedAt,
+                attempts,
+                error,
+                sessionContext,
+                notes,
+                source);
+    }
+
+    public Task withSessionContext(Map<String, String> context) {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                status,
+                sessionId,
+                agentResult,
+                agent,
+                startedAt,
+                finishedAt,
+                attempts,
+                error,
+                Map.copyOf(context),
+                notes,
+                source);
+    }
+
+    public Task withNote(String note) {
+        List<String> more = new ArrayList<>(notes);
+        more.add(note);
+        if (more.size() > MAX_NOTES) {
+            more = more.subList(more.size() - MAX_NOTES, more.size());
+        }
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                status,
+                sessionId,
+                agentResult,
+                agent,
+                startedAt,
+                finishedAt,
+                attempts,
+                error,
+                sessionContext,
+                more,
+                source);
+    }
+
+    /** As if it never ran: what {@code planexec reset} does. Only the user's fields remain. */
+    public Task cleared() {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                TaskStatus.PENDING,
+                null,
+                null,
+                agent,
+                null,
+                null,
+                0,
+                null,
+                Map.of(),
+                List.of(),
+                source);
+    }
+
+    /**
+     * Back to {@code pending} with no session: what Clean Up, Start Fresh and {@code reset} do. The attempt count
+     * and notes stay, as the task's history.
+     */
+    public Task pendingWithoutSession() {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                TaskStatus.PENDING,
+                null,
+                null,
+                agent,
+                null,
+                null,
+                attempts,
+                null,
+                Map.of(),
+                notes,
+                source);
+    }
+}

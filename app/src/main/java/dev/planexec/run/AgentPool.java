@@ -1,0 +1,70 @@
+package dev.planexec.run;
+
+import dev.planexec.agent.AgentEnvironment;
+import dev.planexec.agent.AgentException;
+import dev.planexec.agent.AgentRegistry;
+import dev.planexec.agent.AgentRuntime;
+import dev.planexec.plan.Agents;
+import dev.planexec.plan.Plan;
+import dev.planexec.plan.Task;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The backends a run uses, opened on first use and closed together when the run ends.
+ *
+ * <p>Which agent runs a task: {@code --agent}, else the task's {@code agent}, else the plan's, else {@code local}
+ * for a task with steps and {@code copilot} for one without (a Planeteer plan's tasks are prompts).
+ */
+public final class AgentPool implements AutoCloseable {
+    private final AgentRegistry registry;
+    private final AgentEnvironment environment;
+    private final String override;
+    private final Map<String, AgentRuntime> open = new LinkedHashMap<>();
+
+    public AgentPool(AgentRegistry registry, AgentEnvironment environment, String override) {
+        this.registry = registry;
+        this.environment = environment;
+        this.override = override;
+    }
+
+    public String agentFor(Plan plan, Task task) {
+        return agentFor(plan, task, override);
+    }
+
+    /** The agent that runs {@code task}; {@code override} is {@code --agent} or {@code null}. */
+    public static String agentFor(Plan plan, Task task, String override) {
+        if (override != null) {
+            return override;
+        }
+        if (task.agent() != null) {
+            return task.agent();
+        }
+        if (plan.agent() != null) {
+            return plan.agent();
+        }
+        return task.hasSteps() ? Agents.LOCAL : Agents.COPILOT;
+    }
+
+    /** The running backend called {@code name}, opening it if needed. */
+    public synchronized AgentRuntime runtime(String name) throws AgentException {
+        AgentRuntime runtime = open.get(name);
+        if (runtime == null) {
+            var provider = registry.find(name)
+                    .orElseThrow(() -> new AgentException("the \"" + name + "\" agent is not part of this planexec "
+                            + "build yet; use --agent local or give the task steps"));
+            runtime = provider.open(environment);
+            open.put(name, runtime);
+        }
+        return runtime;
+    }
+
+    /** Closes every backend: aborts what runs, stops their processes. */
+    @Override
+    public synchronized void close() {
+        for (AgentRuntime runtime : open.values()) {
+            runtime.close();
+        }
+        open.clear();
+    }
+}
