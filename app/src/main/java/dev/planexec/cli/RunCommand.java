@@ -14,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
         mixinStandardHelpOptions = true,
         description = {
             "Run a plan: each task in its own agent session, in dependency order.",
-            "Prints one line per task state change (line mode)."
+            "On a terminal it opens the full-screen UI; with --plain, or when stdout is not a terminal, it prints",
+            "one line per task state change."
         })
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
@@ -37,7 +38,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Tasks at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--plain", description = "Line mode: one line per task state change, no full-screen UI.")
+    @Option(
+            names = "--plain",
+            description = "Line mode: one line per task state change, no full-screen UI (also when stdout is not a "
+                    + "terminal).")
     boolean plain;
 
     @Option(
@@ -58,6 +62,6 @@ final class RunCommand implements Callable<Integer> {
             throw PlanexecException.invalidInput("--concurrency: must be at least 1, not " + concurrency);
         }
         OrphanPolicy policy = OrphanPolicy.parse(onOrphans);
-        return new RunWorkflow(parent.context).run(new RunWorkflow.Request(plan, agent, concurrency, policy));
+        return new RunWorkflow(parent.context).run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain));
     }
 }

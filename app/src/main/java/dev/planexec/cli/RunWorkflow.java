@@ -44,7 +44,8 @@ final class RunWorkflow {
         this.context = context;
     }
 
-    record Request(Path planFile, String agent, int concurrency, OrphanPolicy orphans) {}
+    /** @param plain line mode even on a terminal */
+    record Request(Path planFile, String agent, int concurrency, OrphanPolicy orphans, boolean plain) {}
 
     int run(Request request) {
         Plan plan = PlanLoading.load(request.planFile());
@@ -66,11 +67,20 @@ final class RunWorkflow {
             log.info("run " + request.planFile().toAbsolutePath() + " (pid "
                     + ProcessHandle.current().pid() + ")");
 
-            RecoveryResult recovered = recover(request, store, agents, printer);
+            Recovery recovery = new Recovery(store, agents);
+            recovery.resetSessionless();
+            List<Orphan> orphans = findOrphans(recovery);
+            boolean fullScreen = context.interactive() && !request.plain();
+            boolean askOnScreen = fullScreen && request.orphans().ask() && !orphans.isEmpty();
+            RecoveryResult recovered = askOnScreen ? RecoveryResult.NONE : settle(request, recovery, orphans, printer);
             if (store.current().tasks().stream().allMatch(t -> t.status() == TaskStatus.DONE)) {
                 printer.note("every task of " + request.planFile() + " is already done; 'planexec reset "
                         + request.planFile() + "' starts it over");
                 return ExitCodes.OK;
+            }
+            if (fullScreen) {
+                return new TuiRun(context, log)
+                        .run(request, store, agents, askOnScreen ? orphans : List.of(), recovered);
             }
             RunOptions options = new RunOptions(request.concurrency(), recovered.resume(), recovered.held(), true);
             Scheduler scheduler = new Scheduler(store, agents, options, printer, log);
@@ -137,16 +147,17 @@ final class RunWorkflow {
         }
     }
 
-    private RecoveryResult recover(Request request, PlanStore store, AgentPool agents, LinePrinter printer)
-            throws SaveFailedException {
-        Recovery recovery = new Recovery(store, agents);
-        recovery.resetSessionless();
-        List<Orphan> orphans;
+    private static List<Orphan> findOrphans(Recovery recovery) {
         try {
-            orphans = recovery.findOrphans();
+            return recovery.findOrphans();
         } catch (AgentException e) {
             throw PlanexecException.invalidInput(e.getMessage());
         }
+    }
+
+    /** Settles orphans in line mode: by {@code --on-orphans}, or by asking on the terminal with JLine. */
+    private RecoveryResult settle(Request request, Recovery recovery, List<Orphan> orphans, LinePrinter printer)
+            throws SaveFailedException {
         if (orphans.isEmpty()) {
             return RecoveryResult.NONE;
         }

@@ -88,7 +88,7 @@ class OrphanPromptIT {
 
     private String command(Path plan) {
         return "PLANEXEC_HOME=" + dir.resolve("state") + " '" + JAVA + "' -jar '" + JAR.toAbsolutePath() + "' run '"
-                + plan + "'";
+                + plan + "' --plain";
     }
 
     /** Runs the plan in line mode and kills it with SIGKILL once both tasks are saved in progress. */

@@ -1,0 +1,108 @@
+package dev.planexec.cli;
+
+import com.googlecode.lanterna.screen.Screen;
+import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
+import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
+import dev.planexec.agent.process.ProcessReaper;
+import dev.planexec.console.LinePrinter;
+import dev.planexec.recovery.Orphan;
+import dev.planexec.recovery.Recovery;
+import dev.planexec.recovery.RecoveryResult;
+import dev.planexec.run.AgentPool;
+import dev.planexec.run.RunEvent;
+import dev.planexec.run.RunOptions;
+import dev.planexec.run.Scheduler;
+import dev.planexec.store.LogFile;
+import dev.planexec.store.PlanStore;
+import dev.planexec.tui.TuiApp;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.util.List;
+import org.jline.utils.Signals;
+
+/**
+ * {@code run} in the full-screen UI: the screen opens, shows the recovery dialog if there are orphans to ask about,
+ * then runs the plan. Whatever happens, the terminal is restored before anything is printed, and the reason for a
+ * failure is printed after the screen is gone (its trace goes to the log).
+ */
+final class TuiRun {
+    private final CliContext context;
+    private final LogFile log;
+
+    TuiRun(CliContext context, LogFile log) {
+        this.context = context;
+        this.log = log;
+    }
+
+    int run(
+            RunWorkflow.Request request,
+            PlanStore store,
+            AgentPool agents,
+            List<Orphan> toAsk,
+            RecoveryResult alreadySettled) {
+        Charset charset = context.utf8() ? java.nio.charset.StandardCharsets.UTF_8 : Charset.defaultCharset();
+        Screen screen;
+        try {
+            screen = new DefaultTerminalFactory(System.out, System.in, charset)
+                    .setForceTextTerminal(true)
+                    .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
+                    .createScreen();
+            screen.startScreen();
+        } catch (IOException e) {
+            throw PlanexecException.invalidInput(
+                    "cannot open the full-screen UI (" + e.getMessage() + "); use --plain for line mode");
+        }
+        TuiApp app = TuiApp.create(screen, store.current(), request.agent(), context.env(), charset);
+        Object previousInt = Signals.register("INT", app::requestStop);
+        Object previousTerm = Signals.register("TERM", app::requestStop);
+        TuiApp.Outcome outcome;
+        try {
+            outcome = app.run(toAsk, choices -> {
+                RecoveryResult settled = choices.isEmpty()
+                        ? alreadySettled
+                        : new Recovery(store, agents)
+                                .apply(choices, note -> app.listener().onEvent(new RunEvent.Notice(null, note)));
+                RunOptions options = new RunOptions(request.concurrency(), settled.resume(), settled.held(), true);
+                return new Scheduler(store, agents, options, app.listener(), log);
+            });
+        } catch (IOException | RuntimeException | Error e) {
+            restore(screen);
+            log.error("the full-screen UI failed", e);
+            ProcessReaper.killAll();
+            throw PlanexecException.failed("the full-screen UI failed: " + e.getMessage() + " (details in " + log.path()
+                    + "); the plan file holds the last saved state");
+        } finally {
+            restore(screen);
+            Signals.unregister("INT", previousInt);
+            Signals.unregister("TERM", previousTerm);
+        }
+        if (outcome.forced()) {
+            context.out().println("planexec: quit at once; running tasks were saved as interrupted");
+            context.out().flush();
+            ProcessReaper.killAll();
+            Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+        }
+        if (outcome.summary() == null) {
+            context.out().println("planexec: quit before the run started; nothing changed");
+            return ExitCodes.INTERRUPTED;
+        }
+        context.out().println(LinePrinter.summary(outcome.summary()));
+        return switch (outcome.summary().outcome()) {
+            case COMPLETED -> ExitCodes.OK;
+            case INCOMPLETE -> ExitCodes.NOT_DONE;
+            case INTERRUPTED -> ExitCodes.INTERRUPTED;
+            case SAVE_FAILED ->
+                throw PlanexecException.failed(
+                        outcome.summary().saveError() + "; the plan file keeps its last saved state");
+        };
+    }
+
+    /** Leaves the alternate screen and gives back the cursor and echo; safe to call twice. */
+    private static void restore(Screen screen) {
+        try {
+            screen.stopScreen();
+        } catch (IOException | RuntimeException e) {
+            // Nothing more can be done for the terminal here.
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package dev.planexec.tui;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.graphics.TextGraphics;
+import dev.planexec.plan.Task;
+import dev.planexec.plan.TaskStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Draws the execute screen: header with progress, the task list, the selected task's details and output, and a
+ * status bar with the keys that work now. Pure drawing: reads the view and the screen state, changes neither
+ * (except to keep the selection visible).
+ */
+final class ExecuteScreen {
+    static final int MIN_WIDTH = 80;
+    static final int MIN_HEIGHT = 24;
+
+    private final Theme theme;
+    private final Glyphs glyphs;
+
+    ExecuteScreen(Theme theme, Glyphs glyphs) {
+        this.theme = theme;
+        this.glyphs = glyphs;
+    }
+
+    void draw(TextGraphics g, TerminalSize size, RunView view, ScreenState state, Instant now) {
+        theme.normal(g);
+        g.fill(' ');
+        if (tooSmall(g, size)) {
+            return;
+        }
+        int width = size.getColumns();
+        int height = size.getRows();
+        int listWidth = Math.max(34, Math.min(width * 2 / 5, 60));
+        header(g, width, view, now);
+        progress(g, width, view);
+        int top = 2;
+        int bodyHeight = height - 3;
+        taskList(g, top, listWidth, bodyHeight, view, state, now);
+        theme.dim(g);
+        for (int r = top; r < top + bodyHeight; r++) {
+            g.putString(listWidth, r, String.valueOf(glyphs.rule() == '─' ? '│' : '|'));
+        }
+        detail(g, listWidth + 2, top, width - listWidth - 2, bodyHeight, view, state, now);
+        statusBar(g, width, height - 1, view, state);
+    }
+
+    /** Below 80x24 the layout cannot hold: say so instead of drawing a broken screen. */
+    boolean tooSmall(TextGraphics g, TerminalSize size) {
+        if (size.getColumns() >= MIN_WIDTH && size.getRows() >= MIN_HEIGHT) {
+            return false;
+        }
+        theme.warn(g);
+        String[] lines = {
+            "Terminal too small",
+            size.getColumns() + "x" + size.getRows() + ", planexec needs " + MIN_WIDTH + "x" + MIN_HEIGHT,
+            "Enlarge the window; the run goes on."
+        };
+        int row = Math.max(0, size.getRows() / 2 - 1);
+        for (int i = 0; i < lines.length && row + i < size.getRows(); i++) {
+            String line = Text.fit(lines[i], Math.min(lines[i].length(), size.getColumns()));
+            g.putString(Math.max(0, (size.getColumns() - line.length()) / 2), row + i, line);
+        }
+        return true;
+    }
+
+    private void header(TextGraphics g, int width, RunView view, Instant now) {
+        long done = view.count(TaskStatus.DONE);
+        long failed = view.count(TaskStatus.FAILED);
+        String right = done + "/" + view.tasks.size() + " done" + (failed > 0 ? " · " + failed + " failed" : "") + " · "
+                + Text.duration(view.elapsed(now)) + " ";
+        String left = " planexec · " + view.planName + (view.planAgent == null ? "" : " · " + view.planAgent);
+        theme.header(g);
+        g.putString(0, 0, Text.fit(left, width - right.length()));
+        theme.normal(g);
+        g.putString(width - right.length(), 0, right);
+    }
+
+    private void progress(TextGraphics g, int width, RunView view) {
+        int total = Math.max(1, view.tasks.size());
+        long done = view.count(TaskStatus.DONE);
+        int barWidth = Math.min(40, width / 3);
+        int filled = (int) (barWidth * done / total);
+        String percent = String.format(" %3d%% ", 100 * done / total);
+        theme.progress(g, view.count(TaskStatus.FAILED) > 0);
+        g.putString(1, 1, String.valueOf(glyphs.barFull()).repeat(filled));
+        theme.dim(g);
+        g.putString(1 + filled, 1, String.valueOf(glyphs.barEmpty()).repeat(barWidth - filled));
+        theme.normal(g);
+        g.putString(1 + barWidth, 1, percent);
+        String state = runState(view);
+        int col = 1 + barWidth + percent.length();
+        if (!state.isEmpty()) {
+            theme.warn(g);
+            g.putString(col, 1, state);
+            col += state.length() + 2;
+        }
+        if (!view.notices.isEmpty() && col < width - 4) {
+            theme.dim(g);
+            g.putString(col, 1, Text.fit(view.notices.peekLast(), width - col - 1));
+        }
+    }
+
+    private static String runState(RunView view) {
+        if (view.finished != null) {
+            return switch (view.finished.outcome()) {
+                case COMPLETED -> "FINISHED: all done";
+                case INCOMPLETE -> "FINISHED: not all done";
+                case INTERRUPTED -> "STOPPED";
+                case SAVE_FAILED -> "STOPPED: cannot save";
+            };
+        }
+        if (view.stopping) {
+            return "STOPPING…";
+        }
+        if (view.paused) {
+            return "PAUSED";
+        }
+        return view.started == null ? "" : "RUNNING";
+    }
+
+    private void taskList(
+            TextGraphics g, int top, int width, int height, RunView view, ScreenState state, Instant now) {
+        List<RunView.Row> rows = view.rows(state.batches);
+        int selectedRow = rowOf(rows, state.selected);
+        if (selectedRow < state.listTop) {
+            state.listTop = selectedRow;
+        } else if (selectedRow >= state.listTop + height) {
+            state.listTop = selectedRow - height + 1;
+        }
+        state.listTop = Math.max(0, Math.min(state.listTop, Math.max(0, rows.size() - height)));
+        for (int r = 0; r < height && state.listTop + r < rows.size(); r++) {
+            RunView.Row row = rows.get(state.listTop + r);
+            int y = top + r;
+            if (row.isHeader()) {
+                theme.header(g);
+                g.putString(0, y, Text.fit(" " + row.header(), width));
+                continue;
+            }
+            TaskView task = view.tasks.get(row.task());
+            Task t = task.task;
+            boolean selected = row.task() == state.selected;
+            String elapsed = Text.duration(RunView.taskElapsed(t, now));
+            String agent = Text.fit(task.agent, 7);
+            int idWidth = width - 2 - 1 - 7 - 1 - 6;
+            theme.status(g, t.status());
+            if (selected) {
+                theme.selected(g, !state.outputFocused);
+            }
+            g.putString(0, y, glyphs.status(t.status(), state.frame) + " ");
+            theme.normal(g);
+            if (selected) {
+                theme.selected(g, !state.outputFocused);
+            }
+            g.putString(2, y, Text.fit(t.id(), idWidth) + " " + agent + " " + Text.fit(elapsed, 6));
+        }
+        if (rows.size() > height) {
+            theme.dim(g);
+            String more = (state.listTop + 1) + "-" + Math.min(rows.size(), state.listTop + height) + "/" + rows.size();
+            g.putString(Math.max(0, width - more.length() - 1), top + height - 1, more);
+        }
+    }
+
+    static int rowOf(List<RunView.Row> rows, int taskIndex) {
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).task() == taskIndex) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    private void detail(
+            TextGraphics g, int left, int top, int width, int height, RunView view, ScreenState state, Instant now) {
+        if (view.tasks.isEmpty()) {
+            return;
+        }
+        TaskView task = view.tasks.get(state.selected);
+        Task t = task.task;
+        List<String[]> lines = new ArrayList<>(); // {style, text}
+        lines.add(new String[] {"title", t.id() + " · " + t.title()});
+        String elapsed = Text.duration(RunView.taskElapsed(t, now));
+        lines.add(new String[] {
+            "status:" + t.status().json(),
+            t.status().json() + " · " + task.agent + (elapsed.isEmpty() ? "" : " · " + elapsed)
+                    + (t.attempts() > 0 ? " · attempt " + t.attempts() : "")
+        });
+        lines.add(new String[] {"", "session " + (t.sessionId() == null ? "-" : t.sessionId())});
+        if (!t.sessionContext().isEmpty()) {
+            var c = t.sessionContext();
+            String ctx = c.getOrDefault("cwd", "")
+                    + (c.containsKey("branch") ? " (" + c.get("branch") + ")" : "")
+                    + (c.containsKey("repository") ? " " + c.get("repository") : "");
+            lines.add(new String[] {"dim", "context " + ctx});
+        }
+        lines.add(new String[] {
+            "dim", "depends on " + (t.dependsOn().isEmpty() ? "nothing" : String.join(", ", t.dependsOn()))
+        });
+        for (String l : Text.wrap(t.description(), width, 3)) {
+            lines.add(new String[] {"", l});
+        }
+        int criteria = 0;
+        for (String c : t.acceptanceCriteria()) {
+            if (criteria++ == 3) {
+                lines.add(new String[] {"dim", "  … " + (t.acceptanceCriteria().size() - 3) + " more criteria"});
+                break;
+            }
+            lines.add(new String[] {"dim", "  " + glyphs.done() + " " + c});
+        }
+        int y = top;
+        for (String[] line : lines) {
+            if (y >= top + height - 2) {
+                break;
+            }
+            style(g, line[0]);
+            g.putString(left, y++, Text.fit(line[1], width));
+        }
+        outputPane(g, left, y, width, top + height - y, task, state);
+    }
+
+    private void outputPane(
+            TextGraphics g, int left, int top, int width, int height, TaskView task, ScreenState state) {
+        if (height < 2) {
+            return;
+        }
+        List<String> lines = task.output.lines();
+        int visible = height - 1;
+        int maxOffset = Math.max(0, lines.size() - visible);
+        state.outputOffset = Math.min(state.outputOffset, maxOffset);
+        String title =
+                " output " + (state.outputOffset == 0 ? "(following) " : "(" + state.outputOffset + " lines up) ")
+                        + (state.outputFocused ? "· focused " : "");
+        theme.dim(g);
+        if (state.outputFocused) {
+            theme.key(g);
+        }
+        String rule = String.valueOf(glyphs.rule());
+        g.putString(left, top, Text.fit(rule.repeat(2) + title + rule.repeat(Math.max(0, width)), width));
+        int first = Math.max(0, lines.size() - visible - state.outputOffset);
+        theme.normal(g);
+        for (int i = 0; i < visible && first + i < lines.size(); i++) {
+            String line = lines.get(first + i);
+            styleOutput(g, line);
+            g.putString(left, top + 1 + i, Text.fit(line, width));
+        }
+        if (lines.isEmpty()) {
+            theme.dim(g);
+            g.putString(
+                    left,
+                    top + 1,
+                    Text.fit(task.task.status() == TaskStatus.PENDING ? "not started" : "no output", width));
+        }
+    }
+
+    private void styleOutput(TextGraphics g, String line) {
+        if (line.startsWith("▶ ") || line.startsWith("── ")) {
+            theme.key(g);
+        } else if (line.startsWith("✘ ")) {
+            theme.status(g, TaskStatus.FAILED);
+        } else if (line.startsWith("✔ ")) {
+            theme.status(g, TaskStatus.DONE);
+        } else if (line.startsWith("! ")) {
+            theme.warn(g);
+        } else {
+            theme.normal(g);
+        }
+    }
+
+    private void style(TextGraphics g, String style) {
+        if (style.equals("title")) {
+            theme.header(g);
+        } else if (style.startsWith("status:")) {
+            theme.status(
+                    g, dev.planexec.plan.TaskStatus.fromJson(style.substring(7)).orElse(TaskStatus.PENDING));
+        } else if (style.equals("dim")) {
+            theme.dim(g);
+        } else {
+            theme.normal(g);
+        }
+    }
+
+    private void statusBar(TextGraphics g, int width, int row, RunView view, ScreenState state) {
+        List<String[]> keys = new ArrayList<>();
+        if (state.outputFocused) {
+            keys.add(new String[] {glyphs.up() + glyphs.down(), "scroll"});
+            keys.add(new String[] {"End", "follow"});
+            keys.add(new String[] {"Esc", "back"});
+        } else {
+            keys.add(new String[] {glyphs.up() + glyphs.down(), "select"});
+            keys.add(new String[] {"Enter", "output"});
+            keys.add(new String[] {"Tab", state.batches ? "list" : "batches"});
+        }
+        TaskStatus selected = view.tasks.isEmpty()
+                ? null
+                : view.tasks.get(state.selected).task.status();
+        if (view.finished == null) {
+            keys.add(view.paused ? new String[] {"x", "continue"} : new String[] {"p", "pause"});
+        }
+        if (selected == TaskStatus.FAILED || selected == TaskStatus.INTERRUPTED) {
+            keys.add(new String[] {"r", "retry"});
+        }
+        if (view.count(TaskStatus.FAILED) > 0) {
+            keys.add(new String[] {"R", "retry failed"});
+        }
+        if (selected == TaskStatus.IN_PROGRESS) {
+            keys.add(new String[] {"a", "abort"});
+        }
+        keys.add(new String[] {"q", "quit"});
+        keys.add(new String[] {"?", "help"});
+        theme.normal(g);
+        g.putString(0, row, " ".repeat(width));
+        int col = 1;
+        for (String[] k : keys) {
+            int need = k[0].length() + 1 + k[1].length() + 2;
+            if (col + need > width) {
+                break;
+            }
+            theme.key(g);
+            g.putString(col, row, k[0]);
+            theme.normal(g);
+            g.putString(col + k[0].length() + 1, row, k[1]);
+            col += need;
+        }
+    }
+}

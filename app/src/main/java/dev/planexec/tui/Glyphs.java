@@ -1,0 +1,46 @@
+package dev.planexec.tui;
+
+import dev.planexec.plan.TaskStatus;
+import java.nio.charset.Charset;
+
+/** The symbols the screen uses: Unicode where the terminal can show it, plain ASCII where it cannot. */
+record Glyphs(
+        String[] spinner,
+        String pending,
+        String done,
+        String failed,
+        String interrupted,
+        char barFull,
+        char barEmpty,
+        char rule,
+        String up,
+        String down) {
+
+    static final Glyphs UNICODE = new Glyphs(
+            new String[] {"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"},
+            "·",
+            "✔",
+            "✘",
+            "‖",
+            '█',
+            '░',
+            '─',
+            "↑",
+            "↓");
+    static final Glyphs ASCII =
+            new Glyphs(new String[] {"|", "/", "-", "\\"}, ".", "+", "x", "=", '#', '.', '-', "^", "v");
+
+    static Glyphs forCharset(Charset charset) {
+        return charset.newEncoder().canEncode("⠋✔✘‖█░─↑↓·") ? UNICODE : ASCII;
+    }
+
+    String status(TaskStatus status, long frame) {
+        return switch (status) {
+            case PENDING -> pending;
+            case IN_PROGRESS -> spinner[(int) (frame % spinner.length)];
+            case DONE -> done;
+            case FAILED -> failed;
+            case INTERRUPTED -> interrupted;
+        };
+    }
+}

@@ -1,0 +1,71 @@
+package dev.planexec.tui;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.graphics.TextGraphics;
+import java.util.List;
+
+/** Boxes drawn over the execute screen: help, and the question before quitting. */
+final class Overlays {
+    private final Theme theme;
+    private final Glyphs glyphs;
+
+    Overlays(Theme theme, Glyphs glyphs) {
+        this.theme = theme;
+        this.glyphs = glyphs;
+    }
+
+    void help(TextGraphics g, TerminalSize size, List<KeyHelp.Key> keys, String title) {
+        int keyWidth = keys.stream().mapToInt(k -> k.keys().length()).max().orElse(8) + 2;
+        int width = Math.min(size.getColumns() - 4, 78);
+        int height = Math.min(size.getRows() - 2, keys.size() + 4);
+        int left = (size.getColumns() - width) / 2;
+        int top = (size.getRows() - height) / 2;
+        box(g, left, top, width, height, title);
+        for (int i = 0; i < keys.size() && i < height - 4; i++) {
+            theme.key(g);
+            g.putString(left + 2, top + 2 + i, Text.fit(keys.get(i).keys(), keyWidth));
+            theme.normal(g);
+            g.putString(left + 2 + keyWidth, top + 2 + i, Text.fit(keys.get(i).action(), width - keyWidth - 4));
+        }
+    }
+
+    void confirmQuit(TextGraphics g, TerminalSize size, int running) {
+        int width = 60;
+        int height = 6;
+        int left = (size.getColumns() - width) / 2;
+        int top = (size.getRows() - height) / 2;
+        box(g, left, top, width, height, "Quit?");
+        theme.normal(g);
+        g.putString(
+                left + 2,
+                top + 2,
+                Text.fit(
+                        running + (running == 1 ? " task is" : " tasks are")
+                                + " running. Stop and save them as interrupted?",
+                        width - 4));
+        theme.key(g);
+        g.putString(left + 2, top + 3, "[ y Stop and quit ]");
+        g.putString(left + 24, top + 3, "[ n Keep running ]");
+    }
+
+    /** A framed, cleared box with a title in its top border. */
+    void box(TextGraphics g, int left, int top, int width, int height, String title) {
+        boolean unicode = glyphs.rule() == '─';
+        char h = unicode ? '─' : '-';
+        char v = unicode ? '│' : '|';
+        theme.normal(g);
+        for (int r = 0; r < height; r++) {
+            g.putString(left, top + r, " ".repeat(width));
+        }
+        theme.dim(g);
+        String horizontal = String.valueOf(h).repeat(width - 2);
+        g.putString(left, top, (unicode ? "┌" : "+") + horizontal + (unicode ? "┐" : "+"));
+        g.putString(left, top + height - 1, (unicode ? "└" : "+") + horizontal + (unicode ? "┘" : "+"));
+        for (int r = 1; r < height - 1; r++) {
+            g.putString(left, top + r, String.valueOf(v));
+            g.putString(left + width - 1, top + r, String.valueOf(v));
+        }
+        theme.header(g);
+        g.putString(left + 2, top, " " + Text.fit(title, Math.min(title.length(), width - 6)) + " ");
+    }
+}

@@ -1,0 +1,209 @@
+package dev.planexec.tui;
+
+import dev.planexec.agent.AgentEvent;
+import dev.planexec.plan.Plan;
+import dev.planexec.plan.Task;
+import dev.planexec.plan.TaskStatus;
+import dev.planexec.run.AgentPool;
+import dev.planexec.run.RunEvent;
+import dev.planexec.run.RunSummary;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The run as the screen shows it, built from {@link RunEvent}s. Owned by the UI thread: workers never touch it,
+ * they post events that the UI thread applies between frames.
+ */
+final class RunView {
+    final String planName;
+    final String planAgent;
+    final List<TaskView> tasks = new ArrayList<>();
+    final Map<String, Integer> index = new HashMap<>();
+    final Deque<String> notices = new ArrayDeque<>();
+    Instant started;
+    boolean paused;
+    boolean stopping;
+    RunSummary finished;
+    /** Rows of the plain list and of the batches view, computed once: the plan's shape does not change. */
+    final List<Row> listRows = new ArrayList<>();
+
+    final List<Row> batchRows = new ArrayList<>();
+
+    /** A row of the task list: a task, or (in the batches view) the header of a dependency level. */
+    record Row(int task, String header) {
+        boolean isHeader() {
+            return task < 0;
+        }
+    }
+
+    RunView(Plan plan, String agentOverride) {
+        this.planName = plan.name() == null || plan.name().isBlank() ? plan.id() : plan.name();
+        this.planAgent = agentOverride != null ? agentOverride : plan.agent();
+        int[] levels = levels(plan);
+        for (int i = 0; i < plan.tasks().size(); i++) {
+            Task task = plan.tasks().get(i);
+            tasks.add(new TaskView(task, AgentPool.agentFor(plan, task, agentOverride), levels[i]));
+            index.put(task.id(), i);
+        }
+        Integer[] order = new Integer[tasks.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> levels[a] != levels[b] ? Integer.compare(levels[a], levels[b]) : a - b);
+        int[] perLevel = new int[tasks.size() + 1];
+        for (int l : levels) {
+            perLevel[l]++;
+        }
+        int level = -1;
+        for (int i : order) {
+            listRows.add(new Row(i, null));
+            if (levels[i] != level) {
+                level = levels[i];
+                int size = perLevel[level];
+                batchRows.add(new Row(-1, "Batch " + (level + 1) + " · " + size + (size == 1 ? " task" : " tasks")));
+            }
+            batchRows.add(new Row(i, null));
+        }
+    }
+
+    List<Row> rows(boolean batches) {
+        return batches ? batchRows : listRows;
+    }
+
+    void apply(RunEvent event) {
+        if (event instanceof RunEvent.StateChanged change) {
+            TaskView view = view(change.after().id());
+            if (view != null) {
+                view.task = change.after();
+                if (change.after().status() == TaskStatus.FAILED
+                        && change.after().error() != null) {
+                    view.output.addLines("✘ " + change.after().error());
+                }
+            }
+        } else if (event instanceof RunEvent.TaskOutput output) {
+            TaskView view = view(output.taskId());
+            if (view != null) {
+                applyOutput(view.output, output.event());
+            }
+        } else if (event instanceof RunEvent.TaskStarted started) {
+            TaskView view = view(started.taskId());
+            if (view != null) {
+                view.output.addLines((started.resumed() ? "── resumed session " : "── session ") + started.sessionId());
+            }
+        } else if (event instanceof RunEvent.Notice notice) {
+            note((notice.taskId() == null ? "" : notice.taskId() + ": ") + notice.message());
+            TaskView view = notice.taskId() == null ? null : view(notice.taskId());
+            if (view != null) {
+                view.output.addLines("! " + notice.message());
+            }
+        } else if (event instanceof RunEvent.RunFinished done) {
+            finished = done.summary();
+            stopping = false;
+        }
+    }
+
+    private static void applyOutput(OutputBuffer out, AgentEvent event) {
+        if (event instanceof AgentEvent.Output o) {
+            out.addLines(o.text());
+        } else if (event instanceof AgentEvent.MessageDelta d) {
+            out.append(d.text());
+        } else if (event instanceof AgentEvent.ToolStart s) {
+            out.addLines("▶ " + s.tool() + "  " + s.detail());
+        } else if (event instanceof AgentEvent.ToolEnd e) {
+            out.addLines((e.success() ? "✔ " : "✘ ") + e.tool() + "  " + e.detail());
+        } else if (event instanceof AgentEvent.Notice n) {
+            out.addLines("! " + n.text());
+        } else if (event instanceof AgentEvent.Error e) {
+            out.addLines("✘ " + e.message());
+        }
+    }
+
+    void note(String message) {
+        notices.addLast(message);
+        while (notices.size() > 20) {
+            notices.removeFirst();
+        }
+    }
+
+    TaskView view(String taskId) {
+        Integer i = index.get(taskId);
+        return i == null ? null : tasks.get(i);
+    }
+
+    long count(TaskStatus status) {
+        return tasks.stream().filter(t -> t.task.status() == status).count();
+    }
+
+    boolean anyRunning() {
+        return tasks.stream().anyMatch(t -> t.task.status() == TaskStatus.IN_PROGRESS);
+    }
+
+    Duration elapsed(Instant now) {
+        if (started == null) {
+            return Duration.ZERO;
+        }
+        if (finished != null) {
+            return finished.elapsed();
+        }
+        return Duration.between(started, now);
+    }
+
+    /** How long a task has run (or ran), from the times the plan records. */
+    static Duration taskElapsed(Task task, Instant now) {
+        if (task.startedAt() == null) {
+            return null;
+        }
+        try {
+            Instant start = Instant.parse(task.startedAt());
+            Instant end = task.finishedAt() != null && task.status() != TaskStatus.IN_PROGRESS
+                    ? Instant.parse(task.finishedAt())
+                    : now;
+            return Duration.between(start, end).isNegative() ? Duration.ZERO : Duration.between(start, end);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Dependency level of each task: 0 for tasks without dependencies, else one more than their deepest. */
+    static int[] levels(Plan plan) {
+        Map<String, Integer> idx = plan.indexById();
+        int n = plan.tasks().size();
+        int[] level = new int[n];
+        int[] waiting = new int[n];
+        List<List<Integer>> dependents = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            dependents.add(new ArrayList<>(2));
+        }
+        for (int i = 0; i < n; i++) {
+            for (String dep : plan.tasks().get(i).dependsOn()) {
+                Integer d = idx.get(dep);
+                if (d != null) {
+                    dependents.get(d).add(i);
+                    waiting[i]++;
+                }
+            }
+        }
+        Deque<Integer> ready = new ArrayDeque<>();
+        for (int i = 0; i < n; i++) {
+            if (waiting[i] == 0) {
+                ready.add(i);
+            }
+        }
+        while (!ready.isEmpty()) { // Kahn's order: each task after all it depends on
+            int i = ready.poll();
+            for (int j : dependents.get(i)) {
+                level[j] = Math.max(level[j], level[i] + 1);
+                if (--waiting[j] == 0) {
+                    ready.add(j);
+                }
+            }
+        }
+        return level;
+    }
+}

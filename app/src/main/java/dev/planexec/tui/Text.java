@@ -1,0 +1,95 @@
+package dev.planexec.tui;
+
+import com.googlecode.lanterna.TerminalTextUtils;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Fitting text into cells. */
+final class Text {
+    private Text() {}
+
+    /** {@code s} cut (with an ellipsis) or padded to exactly {@code width} columns. */
+    static String fit(String s, int width) {
+        if (width <= 0) {
+            return "";
+        }
+        String clean = s == null ? "" : s.replace('\t', ' ').replace('\r', ' ');
+        clean = stripControls(clean);
+        int columns = TerminalTextUtils.getColumnWidth(clean);
+        if (columns <= width) {
+            return clean + " ".repeat(width - columns);
+        }
+        String cut = TerminalTextUtils.fitString(clean, width - 1) + "…";
+        int w = TerminalTextUtils.getColumnWidth(cut);
+        return w < width ? cut + " ".repeat(width - w) : cut;
+    }
+
+    /** Escape sequences and other control characters would move the cursor: drop them. */
+    static String stripControls(String s) {
+        boolean any = false;
+        for (int i = 0; i < s.length() && !any; i++) {
+            any = Character.isISOControl(s.charAt(i));
+        }
+        if (!any) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0x1b) {
+                // Skip an ANSI sequence: ESC [ ... final byte
+                if (i + 1 < s.length() && s.charAt(i + 1) == '[') {
+                    i += 2;
+                    while (i < s.length() && (s.charAt(i) < 0x40 || s.charAt(i) > 0x7e)) {
+                        i++;
+                    }
+                }
+                continue;
+            }
+            if (!Character.isISOControl(c)) {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Words wrapped to {@code width}, at most {@code maxLines} lines (the last one cut if more remain). */
+    static List<String> wrap(String s, int width, int maxLines) {
+        List<String> lines = new ArrayList<>();
+        if (s == null || s.isBlank() || width <= 0) {
+            return lines;
+        }
+        StringBuilder line = new StringBuilder();
+        for (String word : s.trim().split("\\s+")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+                if (lines.size() == maxLines) {
+                    String last = lines.remove(maxLines - 1);
+                    lines.add(fit(last + " " + word, width).stripTrailing());
+                    return lines;
+                }
+            }
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    static String duration(Duration d) {
+        if (d == null) {
+            return "";
+        }
+        long s = d.toSeconds();
+        if (s >= 3600) {
+            return String.format("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+        }
+        return String.format("%02d:%02d", s / 60, s % 60);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.planexec.tui;
+
+import com.googlecode.lanterna.SGR;
+import com.googlecode.lanterna.TextColor;
+import com.googlecode.lanterna.graphics.TextGraphics;
+import dev.planexec.plan.TaskStatus;
+
+/** Colours by meaning; with {@code NO_COLOR} set, none at all (bold and reverse still mark what matters). */
+final class Theme {
+    private final boolean color;
+
+    Theme(boolean color) {
+        this.color = color;
+    }
+
+    static Theme fromEnvironment(java.util.Map<String, String> env) {
+        String noColor = env.get("NO_COLOR");
+        return new Theme(noColor == null || noColor.isEmpty());
+    }
+
+    boolean color() {
+        return color;
+    }
+
+    void normal(TextGraphics g) {
+        g.setForegroundColor(TextColor.ANSI.DEFAULT);
+        g.setBackgroundColor(TextColor.ANSI.DEFAULT);
+        g.clearModifiers();
+    }
+
+    void status(TextGraphics g, TaskStatus status) {
+        normal(g);
+        if (!color) {
+            if (status == TaskStatus.FAILED) {
+                g.enableModifiers(SGR.BOLD);
+            }
+            return;
+        }
+        g.setForegroundColor(
+                switch (status) {
+                    case PENDING -> TextColor.ANSI.WHITE;
+                    case IN_PROGRESS -> TextColor.ANSI.YELLOW_BRIGHT;
+                    case DONE -> TextColor.ANSI.GREEN_BRIGHT;
+                    case FAILED -> TextColor.ANSI.RED_BRIGHT;
+                    case INTERRUPTED -> TextColor.ANSI.MAGENTA_BRIGHT;
+                });
+    }
+
+    void selected(TextGraphics g, boolean focused) {
+        g.enableModifiers(SGR.REVERSE);
+        if (focused) {
+            g.enableModifiers(SGR.BOLD);
+        }
+    }
+
+    void header(TextGraphics g) {
+        normal(g);
+        g.enableModifiers(SGR.BOLD);
+        if (color) {
+            g.setForegroundColor(TextColor.ANSI.CYAN_BRIGHT);
+        }
+    }
+
+    void dim(TextGraphics g) {
+        normal(g);
+        if (color) {
+            g.setForegroundColor(TextColor.ANSI.BLACK_BRIGHT);
+        }
+    }
+
+    void key(TextGraphics g) {
+        normal(g);
+        g.enableModifiers(SGR.BOLD);
+        if (color) {
+            g.setForegroundColor(TextColor.ANSI.CYAN_BRIGHT);
+        }
+    }
+
+    void warn(TextGraphics g) {
+        normal(g);
+        g.enableModifiers(SGR.BOLD);
+        if (color) {
+            g.setForegroundColor(TextColor.ANSI.YELLOW_BRIGHT);
+        }
+    }
+
+    void progress(TextGraphics g, boolean failed) {
+        normal(g);
+        if (color) {
+            g.setForegroundColor(failed ? TextColor.ANSI.RED_BRIGHT : TextColor.ANSI.GREEN_BRIGHT);
+        }
+    }
+}
