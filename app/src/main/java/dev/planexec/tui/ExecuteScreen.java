@@ -237,7 +237,8 @@ final class ExecuteScreen {
             theme.key(g);
         }
         String rule = String.valueOf(glyphs.rule());
-        g.putString(left, top, Text.fit(rule.repeat(2) + title + rule.repeat(Math.max(0, width)), width));
+        String ruleLine = rule.repeat(2) + title + rule.repeat(Math.max(0, width));
+        g.putString(left, top, ruleLine.substring(0, Math.min(ruleLine.length(), width)));
         int first = Math.max(0, lines.size() - visible - state.outputOffset);
         theme.normal(g);
         for (int i = 0; i < visible && first + i < lines.size(); i++) {
@@ -247,10 +248,13 @@ final class ExecuteScreen {
         }
         if (lines.isEmpty()) {
             theme.dim(g);
-            g.putString(
-                    left,
-                    top + 1,
-                    Text.fit(task.task.status() == TaskStatus.PENDING ? "not started" : "no output", width));
+            TaskStatus status = task.task.status();
+            String empty = status == TaskStatus.PENDING
+                    ? "not started"
+                    : task.task.sessionId() != null && status != TaskStatus.IN_PROGRESS
+                            ? "ran in an earlier run; its transcript is in session " + task.task.sessionId()
+                            : "no output yet";
+            g.putString(left, top + 1, Text.fit(empty, width));
         }
     }
 

@@ -16,7 +16,8 @@ final class Overlays {
 
     void help(TextGraphics g, TerminalSize size, List<KeyHelp.Key> keys, String title) {
         int keyWidth = keys.stream().mapToInt(k -> k.keys().length()).max().orElse(8) + 2;
-        int width = Math.min(size.getColumns() - 4, 78);
+        int actionWidth = keys.stream().mapToInt(k -> k.action().length()).max().orElse(20);
+        int width = Math.min(size.getColumns() - 4, keyWidth + actionWidth + 6);
         int height = Math.min(size.getRows() - 2, keys.size() + 4);
         int left = (size.getColumns() - width) / 2;
         int top = (size.getRows() - height) / 2;
