@@ -287,6 +287,15 @@ final class ExecuteScreen {
 
     private void statusBar(TextGraphics g, int width, int row, RunView view, ScreenState state) {
         List<String[]> keys = new ArrayList<>();
+        if (state.dialog) {
+            keys.add(new String[] {"r f c", "this task"});
+            keys.add(new String[] {"R F C", "all tasks"});
+            keys.add(new String[] {glyphs.up() + glyphs.down(), "select"});
+            keys.add(new String[] {"q", "quit"});
+            keys.add(new String[] {"?", "help"});
+            drawKeys(g, width, row, keys);
+            return;
+        }
         if (state.outputFocused) {
             keys.add(new String[] {glyphs.up() + glyphs.down(), "scroll"});
             keys.add(new String[] {"End", "follow"});
@@ -313,6 +322,10 @@ final class ExecuteScreen {
         }
         keys.add(new String[] {"q", "quit"});
         keys.add(new String[] {"?", "help"});
+        drawKeys(g, width, row, keys);
+    }
+
+    private void drawKeys(TextGraphics g, int width, int row, List<String[]> keys) {
         theme.normal(g);
         g.putString(0, row, " ".repeat(width));
         int col = 1;

@@ -14,6 +14,9 @@ final class ScreenState {
     int outputOffset;
 
     boolean help;
+    /** The recovery dialog is up: the status bar shows its keys. */
+    boolean dialog;
+
     boolean confirmQuit;
     /** Animation frame, for the spinner. */
     long frame;

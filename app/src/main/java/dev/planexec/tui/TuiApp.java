@@ -159,6 +159,7 @@ public final class TuiApp {
         TerminalSize size = screen.getTerminalSize();
         TextGraphics g = screen.newTextGraphics();
         Instant now = clock.get();
+        state.dialog = dialog != null;
         executeScreen.draw(g, size, view, state, now);
         boolean small = size.getColumns() < ExecuteScreen.MIN_WIDTH || size.getRows() < ExecuteScreen.MIN_HEIGHT;
         if (!small) {
