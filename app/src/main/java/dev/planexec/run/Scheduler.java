@@ -336,7 +336,9 @@ public final class Scheduler {
         } catch (AgentException e) {
             log.error("could not delete unusable session " + oldId, e);
         }
-        return runtime.create(spec.withSessionId(newId));
+        // The steps of the new session see its own id, not the one that could not be resumed.
+        return runtime.create(
+                new SessionSpec(newId, spec.task(), spec.workingDirectory(), environment(newId, task), spec.model()));
     }
 
     private TaskStatus finish(int index, TaskStatus status, String result, String error) throws SaveFailedException {

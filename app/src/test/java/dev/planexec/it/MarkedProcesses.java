@@ -1,0 +1,121 @@
+package dev.planexec.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The processes a test started, found through {@code /proc} by a marker string unique to the test: every process
+ * whose command line or environment holds it. planexec passes its environment on to every step, so a step's
+ * grandchild ({@code sleep 300 &}) carries the marker even when its own command line does not.
+ */
+final class MarkedProcesses {
+    private static final Path PROC = Path.of("/proc");
+
+    private MarkedProcesses() {}
+
+    /** A live process that carries the marker. */
+    record Found(long pid, String cmdline) {
+        @Override
+        public String toString() {
+            return pid + " " + cmdline;
+        }
+    }
+
+    /** Every live (not zombie) process carrying {@code marker}, except the ones in {@code except}. */
+    static List<Found> alive(String marker, Set<Long> except) {
+        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        List<Found> found = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
+        try (Stream<Path> entries = Files.list(PROC)) {
+            for (Path dir : (Iterable<Path>) entries::iterator) {
+                String name = dir.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long pid = Long.parseLong(name);
+                if (pid == self || except.contains(pid) || isZombie(dir)) {
+                    continue;
+                }
+                byte[] cmdline = read(dir.resolve("cmdline"));
+                if (contains(cmdline, needle) || contains(read(dir.resolve("environ")), needle)) {
+                    found.add(new Found(
+                            pid,
+                            new String(cmdline, StandardCharsets.UTF_8)
+                                    .replace('\0', ' ')
+                                    .trim()));
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc: " + e, e);
+        }
+        return found;
+    }
+
+    static List<Found> alive(String marker) {
+        return alive(marker, Set.of());
+    }
+
+    /** The marked processes whose command line matches {@code regex}. */
+    static List<Found> matching(String marker, String regex) {
+        return alive(marker).stream().filter(f -> f.cmdline().matches(regex)).toList();
+    }
+
+    /** Waits up to {@code timeout} for every marked process to be gone; returns those still alive. */
+    static List<Found> awaitNone(String marker, Set<Long> except, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Found> left = alive(marker, except);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Waits.pause(Duration.ofMillis(50));
+            left = alive(marker, except);
+        }
+        return left;
+    }
+
+    /** SIGKILLs every marked process (not ours); returns what it found. */
+    static List<Found> killAll(String marker) {
+        List<Found> found = alive(marker);
+        for (Found f : found) {
+            ProcessHandle.of(f.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        return found;
+    }
+
+    private static boolean isZombie(Path dir) {
+        byte[] stat = read(dir.resolve("stat"));
+        String text = new String(stat, StandardCharsets.US_ASCII);
+        int close = text.lastIndexOf(')');
+        // "pid (comm) S ...": the state follows the command name, which may itself hold spaces or parentheses.
+        return close < 0
+                || close + 2 >= text.length()
+                || text.charAt(close + 2) == 'Z'
+                || text.charAt(close + 2) == 'X';
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException | SecurityException e) {
+            return new byte[0]; // gone meanwhile, or not ours to read
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}
