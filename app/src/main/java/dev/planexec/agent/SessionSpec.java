@@ -15,8 +15,4 @@ public record SessionSpec(
     public SessionSpec {
         environment = Map.copyOf(environment);
     }
-
-    public SessionSpec withSessionId(String id) {
-        return new SessionSpec(id, task, workingDirectory, environment, model);
-    }
 }

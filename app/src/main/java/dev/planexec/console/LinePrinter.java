@@ -35,9 +35,10 @@ public final class LinePrinter implements RunListener {
             String session = after.sessionId() == null ? "" : "  " + after.sessionId();
             String from = change.before().status().json();
             String to = after.status().json();
-            if (change.before().status() == after.status()
-                    && change.before().sessionId() != null
-                    && !change.before().sessionId().equals(after.sessionId())) {
+            if (change.before().status() == after.status()) {
+                if (java.util.Objects.equals(change.before().sessionId(), after.sessionId())) {
+                    return; // saved again in the same state (e.g. after a second Ctrl+C): nothing new to tell
+                }
                 from = from + " (new session)";
             }
             line(after.id(), pad(from, 11) + " " + arrow + " " + pad(to, 11) + session);
