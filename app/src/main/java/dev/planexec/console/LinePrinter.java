@@ -45,6 +45,8 @@ public final class LinePrinter implements RunListener {
             if (after.status() == TaskStatus.FAILED && after.error() != null) {
                 after.error().lines().forEach(l -> out.println("          " + l));
             }
+        } else if (event instanceof RunEvent.TaskStarted started && started.resumed()) {
+            line(started.taskId(), "resumed in session " + started.sessionId());
         } else if (event instanceof RunEvent.Notice notice) {
             line(notice.taskId() == null ? "" : notice.taskId(), notice.message());
         } else if (event instanceof RunEvent.RunFinished finished) {
