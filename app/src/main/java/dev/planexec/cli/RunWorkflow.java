@@ -115,7 +115,8 @@ final class RunWorkflow {
                     .toList();
             if (!stepless.isEmpty()) {
                 throw PlanexecException.invalidInput("--agent local: task" + (stepless.size() > 1 ? "s " : " ")
-                        + String.join(", ", stepless) + " in " + request.planFile() + " have no steps to run");
+                        + String.join(", ", stepless) + " in " + request.planFile()
+                        + (stepless.size() > 1 ? " have" : " has") + " no steps to run");
             }
         }
     }

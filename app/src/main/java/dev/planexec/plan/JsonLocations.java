@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -18,7 +19,8 @@ final class JsonLocations {
 
     static JsonLocations of(byte[] json) {
         JsonLocations locations = new JsonLocations();
-        try (JsonParser parser = new JsonFactory().createParser(json)) {
+        // Parsed as text so that columns count characters, as editors do, not bytes.
+        try (JsonParser parser = new JsonFactory().createParser(text(json))) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
                 if (token == JsonToken.FIELD_NAME || token.isStructEnd()) {
@@ -33,6 +35,12 @@ final class JsonLocations {
             // The document parsed before, so this cannot happen; what was read so far is still useful.
         }
         return locations;
+    }
+
+    /** The document as text, without the byte order mark some editors put first (the byte parser skips it too). */
+    static String text(byte[] json) {
+        String text = new String(json, StandardCharsets.UTF_8);
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     /** The location of the value at {@code pointer}, or of its nearest parent that has one. */

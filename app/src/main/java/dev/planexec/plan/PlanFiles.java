@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reading, validating and writing plan files.
@@ -22,12 +25,22 @@ import java.util.List;
  * }</pre>
  */
 public final class PlanFiles {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            // Numbers in fields planexec does not know are written back as they were read: a double would turn
+            // 0.0005 into 5.0E-4 and 12345678.5 into 1.23456785E7.
+            .configure(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS, true)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
+    private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
 
     private PlanFiles() {}
 
     /** Reads and validates the plan at {@code file}; problems name the file as it was given. */
     public static Plan load(Path file) throws InvalidPlanException {
+        if (Files.isDirectory(file)) {
+            throw new InvalidPlanException(List.of(file + ": is a folder, not a plan file"));
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -38,9 +51,6 @@ public final class PlanFiles {
         } catch (IOException e) {
             throw new InvalidPlanException(List.of(file + ": cannot read: " + e.getMessage()));
         }
-        if (Files.isDirectory(file)) {
-            throw new InvalidPlanException(List.of(file + ": is a folder, not a plan file"));
-        }
         return parse(bytes, file.toString());
     }
 
@@ -50,7 +60,7 @@ public final class PlanFiles {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
+            JsonLocation at = charLocation(json).orElse(e.getLocation());
             String where = at == null ? name : name + ":" + at.getLineNr() + ":" + at.getColumnNr();
             throw new InvalidPlanException(List.of(where + ": malformed JSON: " + firstLine(e.getOriginalMessage())));
         } catch (IOException e) {
@@ -82,11 +92,27 @@ public final class PlanFiles {
         return PlanWriter.write(plan);
     }
 
+    /**
+     * Where parsing the document as text fails: columns then count characters, as editors do, not the bytes the
+     * fast parser counts ({@code é} is two bytes).
+     */
+    private static Optional<JsonLocation> charLocation(byte[] json) {
+        try {
+            MAPPER.readTree(JsonLocations.text(json));
+            return Optional.empty(); // the bytes were not valid UTF-8; the byte parser's location stands
+        } catch (JsonProcessingException e) {
+            return Optional.ofNullable(e.getLocation());
+        }
+    }
+
     private static String firstLine(String message) {
         if (message == null) {
             return "unreadable";
         }
         int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
+        String line = nl < 0 ? message : message.substring(0, nl);
+        // Jackson names an enclosing array or object by a location that reads "[Source: REDACTED (...); line: 1,
+        // column: 11]"; the user needs only the line and column.
+        return SOURCE.matcher(line).replaceAll("[line $1, column $2]");
     }
 }

@@ -2,6 +2,7 @@ package dev.planexec.plan;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -21,7 +22,15 @@ import java.util.Map;
  * planexec adds go after them.
  */
 final class PlanWriter {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Byte for byte what {@code JSON.stringify} writes: characters outside the BMP (emoji) as they are, not as
+     * escaped surrogate pairs, and control characters with lowercase hex digits.
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+            .build());
+
     private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
                     .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
                     .withObjectEmptySeparator("")
@@ -34,7 +43,7 @@ final class PlanWriter {
     static byte[] write(Plan plan) {
         ByteArrayOutputStream out =
                 new ByteArrayOutputStream(8192 + plan.tasks().size() * 512);
-        try (JsonGenerator gen = new JsonFactory(MAPPER).createGenerator(out)) {
+        try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
             gen.setPrettyPrinter(PRETTY);
             writePlan(gen, plan);
             gen.flush();

@@ -3,6 +3,7 @@ package dev.planexec.store;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -33,7 +34,10 @@ public final class SecureFiles {
         try {
             Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(DIR));
         } catch (FileAlreadyExistsException e) {
-            // Made by another thread or process meanwhile.
+            // Made by another thread or process meanwhile; but a file in the way is not ours to change.
+            if (!Files.isDirectory(absolute)) {
+                throw new FileSystemException(absolute.toString(), null, "a file is in the way, not a folder");
+            }
         }
         Files.setPosixFilePermissions(absolute, DIR); // the umask may have narrowed it further; be exact
         return dir;

@@ -1,0 +1,71 @@
+package dev.planexec.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.planexec.plan.Step;
+import dev.planexec.plan.Task;
+import dev.planexec.plan.TaskStatus;
+import dev.planexec.recovery.Orphan;
+import dev.planexec.run.RunEvent;
+import dev.planexec.run.RunSummary;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LinePrinterTest {
+    private final StringWriter out = new StringWriter();
+    private final LinePrinter printer = new LinePrinter(new PrintWriter(out), "->", 6);
+    private final Task pending = Task.of("build", "Build", List.of(), List.of(Step.of("make")));
+
+    @Test
+    void a_state_change_is_one_line_with_time_task_old_and_new_status_and_session() {
+        Task started = pending.starting("planexec-p-build-00000001", "2026-01-01T00:00:00.000Z");
+
+        printer.onEvent(new RunEvent.StateChanged(pending, started));
+
+        String line = out.toString();
+        assertTrue(
+                line.matches("\\d\\d:\\d\\d:\\d\\d  build   pending     -> in_progress  planexec-p-build-00000001\\n"),
+                line);
+    }
+
+    @Test
+    void a_failed_task_shows_its_error_lines_indented() {
+        Task started = pending.starting("planexec-p-build-00000001", "t");
+        Task failed = started.finished(
+                TaskStatus.FAILED, null, "step 1/1 (make) exited with code 2; last output:\nno rule", "t");
+
+        printer.onEvent(new RunEvent.StateChanged(started, failed));
+
+        List<String> lines = out.toString().lines().toList();
+        assertEquals(3, lines.size(), out::toString);
+        assertTrue(lines.get(0).contains("in_progress -> failed"), lines.get(0));
+        assertEquals("          step 1/1 (make) exited with code 2; last output:", lines.get(1));
+        assertEquals("          no rule", lines.get(2));
+    }
+
+    @Test
+    void the_summary_counts_tasks_and_time() {
+        RunSummary summary =
+                new RunSummary(RunSummary.Outcome.INCOMPLETE, 5, 3, 1, 0, 1, Duration.ofMillis(1500), null);
+
+        assertEquals(
+                "not all tasks done: 3/5 done, 1 failed, 0 interrupted, 1 pending, 1.5s", LinePrinter.summary(summary));
+        assertEquals("2m05s", LinePrinter.elapsed(Duration.ofSeconds(125)));
+    }
+
+    @Test
+    void the_orphan_table_says_whether_each_session_still_exists() {
+        Task a = pending.starting("planexec-p-build-00000001", "t");
+
+        String table = OrphanPrompt.describe(List.of(new Orphan(a, "local", false, null)));
+
+        assertEquals(
+                "1 task was left unfinished by an earlier run:\n"
+                        + "  build  in_progress  planexec-p-build-00000001  session gone",
+                table);
+    }
+}
