@@ -59,6 +59,8 @@ public final class Scheduler {
     private final GitContexts contexts = new GitContexts();
     private final BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
     private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
+    /** Retries asked for while the task was still running; owned by the coordinator thread. */
+    private final Set<String> retryWhenFinished = new HashSet<>();
     private final ExecutorService helpers = Executors.newCachedThreadPool(daemon("planexec-abort"));
     private volatile boolean stopping;
 
@@ -158,6 +160,9 @@ public final class Scheduler {
                 Message message = inbox.take();
                 if (message instanceof Message.Finished finished) {
                     running.remove(finished.taskId());
+                    if (retryWhenFinished.remove(finished.taskId())) {
+                        inbox.add(new Message.Retry(finished.taskId()));
+                    }
                     if (finished.status() == TaskStatus.DONE) {
                         graph.markDone(finished.index());
                         for (int dependent : graph.dependentsOf(finished.index())) {
@@ -215,7 +220,12 @@ public final class Scheduler {
 
     private void retry(String taskId, Graph graph, Set<String> held, Set<String> resume, PriorityQueue<Integer> ready) {
         Integer index = graph.indexOf(taskId);
-        if (index == null || running.containsKey(taskId) || ready.contains(index)) {
+        if (index == null || ready.contains(index)) {
+            return;
+        }
+        if (running.containsKey(taskId)) {
+            // Asked for as the task ends (e.g. by a listener of its failure): retry once it has finished.
+            retryWhenFinished.add(taskId);
             return;
         }
         Task task = store.current().tasks().get(index);

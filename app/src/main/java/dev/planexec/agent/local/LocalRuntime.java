@@ -12,6 +12,7 @@ import dev.planexec.agent.SessionIds;
 import dev.planexec.agent.SessionInfo;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
+import dev.planexec.agent.process.ProcessReaper;
 import dev.planexec.agent.process.ProcessTrees;
 import dev.planexec.store.SecureFiles;
 import java.io.IOException;
@@ -136,6 +137,8 @@ final class LocalRuntime implements AgentRuntime {
             session.abort();
             session.close();
         }
+        // What finished steps left running in the background ends with the run.
+        ProcessReaper.killGroups();
     }
 
     private LocalSession track(LocalSession session) {

@@ -9,6 +9,7 @@ import dev.planexec.agent.SessionContext;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.TaskBrief.StepSpec;
 import dev.planexec.agent.TurnResult;
+import dev.planexec.agent.process.ProcessReaper;
 import dev.planexec.agent.process.ProcessTrees;
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -139,7 +141,10 @@ final class LocalSession implements AgentSession {
         }
         ObjectNode start = SessionLog.event("step_start").put("index", index).put("run", step.run());
         start.put("pid", process.pid());
-        process.toHandle().info().startInstant().ifPresent(t -> start.put("pidStarted", t.toString()));
+        Instant leaderStarted = process.toHandle().info().startInstant().orElse(null);
+        if (leaderStarted != null) {
+            start.put("pidStarted", leaderStarted.toString());
+        }
         log.append(start);
         listener.onEvent(new AgentEvent.ToolStart("step-" + (index + 1), label, step.run()));
 
@@ -166,6 +171,9 @@ final class LocalSession implements AgentSession {
                 stderr.join(1000);
             }
             ProcessTrees.forget(process.toHandle());
+            if (!outcome.timedOut && !aborted) {
+                ProcessReaper.rememberGroup(process.pid(), leaderStarted);
+            }
             outcome.exitCode = outcome.timedOut ? -1 : process.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

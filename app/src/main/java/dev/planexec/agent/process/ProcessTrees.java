@@ -106,8 +106,18 @@ public final class ProcessTrees {
     }
 
     private static void signalGroup(String signal, long group) {
+        signalGroups(signal, List.of(group));
+    }
+
+    /** Signals several process groups with one {@code kill}; groups already gone are ignored. */
+    static void signalGroups(String signal, List<Long> groups) {
+        if (SETSID == null || groups.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal, "--"));
+        groups.forEach(g -> command.add("-" + g));
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + group)
+            Process kill = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
