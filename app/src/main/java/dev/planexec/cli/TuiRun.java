@@ -5,11 +5,14 @@ import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
 import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.planexec.agent.process.ProcessReaper;
 import dev.planexec.console.LinePrinter;
+import dev.planexec.plan.Plan;
+import dev.planexec.plan.Task;
 import dev.planexec.recovery.Orphan;
 import dev.planexec.recovery.Recovery;
 import dev.planexec.recovery.RecoveryResult;
 import dev.planexec.run.AgentPool;
 import dev.planexec.run.RunEvent;
+import dev.planexec.run.RunListener;
 import dev.planexec.run.RunOptions;
 import dev.planexec.run.Scheduler;
 import dev.planexec.store.LogFile;
@@ -58,10 +61,12 @@ final class TuiRun {
         TuiApp.Outcome outcome;
         try {
             outcome = app.run(toAsk, choices -> {
+                Plan before = store.current();
                 RecoveryResult settled = choices.isEmpty()
                         ? alreadySettled
                         : new Recovery(store, agents)
                                 .apply(choices, note -> app.listener().onEvent(new RunEvent.Notice(null, note)));
+                publishChanges(before, store.current(), app.listener());
                 RunOptions options = new RunOptions(request.concurrency(), settled.resume(), settled.held(), true);
                 return new Scheduler(store, agents, options, app.listener(), log);
             });
@@ -95,6 +100,20 @@ final class TuiRun {
                 throw PlanexecException.failed(
                         outcome.summary().saveError() + "; the plan file keeps its last saved state");
         };
+    }
+
+    /**
+     * Start Fresh and Clean Up change tasks outside the scheduler, which reports only its own changes: without this
+     * the screen would go on showing a cleaned-up task as running.
+     */
+    private static void publishChanges(Plan before, Plan after, RunListener listener) {
+        for (int i = 0; i < after.tasks().size() && i < before.tasks().size(); i++) {
+            Task was = before.tasks().get(i);
+            Task is = after.tasks().get(i);
+            if (!was.equals(is)) {
+                listener.onEvent(new RunEvent.StateChanged(was, is));
+            }
+        }
     }
 
     /** Leaves the alternate screen and gives back the cursor and echo; safe to call twice. */

@@ -61,6 +61,7 @@ public final class Scheduler {
     private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
     /** Retries asked for while the task was still running; owned by the coordinator thread. */
     private final Set<String> retryWhenFinished = new HashSet<>();
+
     private final ExecutorService helpers = Executors.newCachedThreadPool(daemon("planexec-abort"));
     private volatile boolean stopping;
 

@@ -142,7 +142,7 @@ final class ExecuteScreen {
             TaskView task = view.tasks.get(row.task());
             Task t = task.task;
             boolean selected = row.task() == state.selected;
-            String elapsed = Text.duration(RunView.taskElapsed(t, now));
+            String elapsed = Text.shortDuration(RunView.taskElapsed(t, now));
             String agent = Text.fit(task.agent, 7);
             int idWidth = width - 2 - 1 - 7 - 1 - 6;
             theme.status(g, t.status());
@@ -207,7 +207,8 @@ final class ExecuteScreen {
                 lines.add(new String[] {"dim", "  … " + (t.acceptanceCriteria().size() - 3) + " more criteria"});
                 break;
             }
-            lines.add(new String[] {"dim", "  " + glyphs.done() + " " + c});
+            // A plain bullet: planexec does not check criteria, so a tick would claim what nobody verified.
+            lines.add(new String[] {"dim", "  - " + c});
         }
         int y = top;
         for (String[] line : lines) {
@@ -285,60 +286,81 @@ final class ExecuteScreen {
         }
     }
 
+    /**
+     * A key on the status bar. {@code rank} says what goes first when the bar is too narrow for all: the highest
+     * rank is dropped first, so quit and help always stay.
+     */
+    private record Hint(String key, String label, int rank) {
+        int width() {
+            return key.length() + 1 + label.length() + 2;
+        }
+    }
+
     private void statusBar(TextGraphics g, int width, int row, RunView view, ScreenState state) {
-        List<String[]> keys = new ArrayList<>();
+        List<Hint> keys = new ArrayList<>();
         if (state.dialog) {
-            keys.add(new String[] {"r f c", "this task"});
-            keys.add(new String[] {"R F C", "all tasks"});
-            keys.add(new String[] {glyphs.up() + glyphs.down(), "select"});
-            keys.add(new String[] {"q", "quit"});
-            keys.add(new String[] {"?", "help"});
+            keys.add(new Hint("r f c", "this task", 1));
+            keys.add(new Hint("R F C", "all tasks", 1));
+            keys.add(new Hint(glyphs.up() + glyphs.down(), "select", 2));
+            keys.add(new Hint("q", "quit", 0));
+            keys.add(new Hint("?", "help", 0));
             drawKeys(g, width, row, keys);
             return;
         }
         if (state.outputFocused) {
-            keys.add(new String[] {glyphs.up() + glyphs.down(), "scroll"});
-            keys.add(new String[] {"End", "follow"});
-            keys.add(new String[] {"Esc", "back"});
+            keys.add(new Hint(glyphs.up() + glyphs.down(), "scroll", 1));
+            keys.add(new Hint("End", "follow", 4));
+            keys.add(new Hint("Esc", "back", 4));
         } else {
-            keys.add(new String[] {glyphs.up() + glyphs.down(), "select"});
-            keys.add(new String[] {"Enter", "output"});
-            keys.add(new String[] {"Tab", state.batches ? "list" : "batches"});
+            keys.add(new Hint(glyphs.up() + glyphs.down(), "select", 1));
+            keys.add(new Hint("Enter", "output", 4));
+            keys.add(new Hint("Tab", state.batches ? "list" : "batches", 6));
         }
         TaskStatus selected = view.tasks.isEmpty()
                 ? null
                 : view.tasks.get(state.selected).task.status();
-        if (view.finished == null) {
-            keys.add(view.paused ? new String[] {"x", "continue"} : new String[] {"p", "pause"});
+        // Run keys only while the run can still act on them: after the end (or while stopping) they do nothing.
+        boolean live = view.finished == null && !view.stopping;
+        if (live) {
+            keys.add(view.paused ? new Hint("x", "continue", 5) : new Hint("p", "pause", 5));
         }
-        if (selected == TaskStatus.FAILED || selected == TaskStatus.INTERRUPTED) {
-            keys.add(new String[] {"r", "retry"});
+        if (live && (selected == TaskStatus.FAILED || selected == TaskStatus.INTERRUPTED)) {
+            keys.add(new Hint("r", "retry", 2));
         }
-        if (view.count(TaskStatus.FAILED) > 0) {
-            keys.add(new String[] {"R", "retry failed"});
+        if (live && view.count(TaskStatus.FAILED) > 0) {
+            keys.add(new Hint("R", "retry failed", 3));
         }
-        if (selected == TaskStatus.IN_PROGRESS) {
-            keys.add(new String[] {"a", "abort"});
+        if (live && selected == TaskStatus.IN_PROGRESS) {
+            keys.add(new Hint("a", "abort", 2));
         }
-        keys.add(new String[] {"q", "quit"});
-        keys.add(new String[] {"?", "help"});
+        keys.add(new Hint("q", "quit", 0));
+        keys.add(new Hint("?", "help", 0));
         drawKeys(g, width, row, keys);
     }
 
-    private void drawKeys(TextGraphics g, int width, int row, List<String[]> keys) {
+    private void drawKeys(TextGraphics g, int width, int row, List<Hint> hints) {
+        List<Hint> keys = new ArrayList<>(hints);
+        while (keys.size() > 1 && 1 + keys.stream().mapToInt(Hint::width).sum() - 2 > width) {
+            Hint least = keys.get(0);
+            for (Hint k : keys) {
+                if (k.rank() >= least.rank()) {
+                    least = k;
+                }
+            }
+            keys.remove(least);
+        }
         theme.normal(g);
         g.putString(0, row, " ".repeat(width));
         int col = 1;
-        for (String[] k : keys) {
-            int need = k[0].length() + 1 + k[1].length() + 2;
-            if (col + need > width) {
+        for (Hint k : keys) {
+            if (col + k.width() - 2 > width) {
                 break;
             }
             theme.key(g);
-            g.putString(col, row, k[0]);
+            g.putString(col, row, k.key());
             theme.normal(g);
-            g.putString(col + k[0].length() + 1, row, k[1]);
-            col += need;
+            g.putString(col + k.key().length() + 1, row, k.label());
+            col += k.width();
         }
     }
 }

@@ -80,6 +80,11 @@ final class OutputBuffer {
         return lines.size() + (partial.length() > 0 ? 1 : 0);
     }
 
+    /** Position just after the last line (the partial one included) counted over every line ever added. */
+    long end() {
+        return total + (partial.length() > 0 ? 1 : 0);
+    }
+
     /** Lines ever added, including those dropped. */
     long total() {
         return total;

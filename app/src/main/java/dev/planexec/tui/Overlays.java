@@ -2,6 +2,7 @@ package dev.planexec.tui;
 
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.graphics.TextGraphics;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Boxes drawn over the execute screen: help, and the question before quitting. */
@@ -18,20 +19,29 @@ final class Overlays {
         int keyWidth = keys.stream().mapToInt(k -> k.keys().length()).max().orElse(8) + 2;
         int actionWidth = keys.stream().mapToInt(k -> k.action().length()).max().orElse(20);
         int width = Math.min(size.getColumns() - 4, keyWidth + actionWidth + 6);
-        int height = Math.min(size.getRows() - 2, keys.size() + 4);
+        int textWidth = width - keyWidth - 4;
+        // A narrow terminal wraps an action over more lines rather than cutting it: help must be whole.
+        List<String[]> rows = new ArrayList<>();
+        for (KeyHelp.Key key : keys) {
+            List<String> lines = Text.wrap(key.action(), textWidth, 3);
+            for (int i = 0; i < lines.size(); i++) {
+                rows.add(new String[] {i == 0 ? key.keys() : "", lines.get(i)});
+            }
+        }
+        int height = Math.min(size.getRows() - 2, rows.size() + 4);
         int left = (size.getColumns() - width) / 2;
         int top = (size.getRows() - height) / 2;
         box(g, left, top, width, height, title);
-        for (int i = 0; i < keys.size() && i < height - 4; i++) {
+        for (int i = 0; i < rows.size() && i < height - 4; i++) {
             theme.key(g);
-            g.putString(left + 2, top + 2 + i, Text.fit(keys.get(i).keys(), keyWidth));
+            g.putString(left + 2, top + 2 + i, Text.fit(rows.get(i)[0], keyWidth));
             theme.normal(g);
-            g.putString(left + 2 + keyWidth, top + 2 + i, Text.fit(keys.get(i).action(), width - keyWidth - 4));
+            g.putString(left + 2 + keyWidth, top + 2 + i, Text.fit(rows.get(i)[1], textWidth));
         }
     }
 
     void confirmQuit(TextGraphics g, TerminalSize size, int running) {
-        int width = 60;
+        int width = 62;
         int height = 6;
         int left = (size.getColumns() - width) / 2;
         int top = (size.getRows() - height) / 2;
@@ -41,8 +51,9 @@ final class Overlays {
                 left + 2,
                 top + 2,
                 Text.fit(
-                        running + (running == 1 ? " task is" : " tasks are")
-                                + " running. Stop and save them as interrupted?",
+                        running == 1
+                                ? "1 task is running. Stop it and save it as interrupted?"
+                                : running + " tasks are running. Stop and save them as interrupted?",
                         width - 4));
         theme.key(g);
         g.putString(left + 2, top + 3, "[ y Stop and quit ]");

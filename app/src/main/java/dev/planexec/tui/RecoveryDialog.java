@@ -65,15 +65,22 @@ final class RecoveryDialog {
                 "Recovery: " + orphans.size() + (orphans.size() == 1 ? " task was" : " tasks were")
                         + " left unfinished by an earlier run");
         int inner = width - 4;
-        int sessionWidth = Math.min(40, Math.max(20, inner / 3));
-        int taskWidth = inner - 2 - sessionWidth - 9 - 16 - 13;
+        // Columns: marker 2, task, session, EXISTS 6, LAST ACTIVITY 14, CHOICE 11, a space between each.
+        int shared = inner - 37;
+        int longestSession = orphans.stream()
+                .mapToInt(o ->
+                        o.task().sessionId() == null ? 1 : o.task().sessionId().length())
+                .max()
+                .orElse(1);
+        int sessionWidth = Math.max(7, Math.min(longestSession, shared * 2 / 3));
+        int taskWidth = shared - sessionWidth;
         theme.dim(g);
         g.putString(
                 left + 2,
                 top + 2,
                 Text.fit(
                         "  " + Text.fit("TASK", taskWidth) + " " + Text.fit("SESSION", sessionWidth) + " "
-                                + Text.fit("EXISTS", 8) + " " + Text.fit("LAST ACTIVITY", 15) + " CHOICE",
+                                + Text.fit("EXISTS", 6) + " " + Text.fit("LAST ACTIVITY", 14) + " CHOICE",
                         inner));
         int first = Math.max(0, Math.min(selected - listRows + 1, orphans.size() - listRows));
         first = Math.min(first, selected);
@@ -83,9 +90,9 @@ final class RecoveryDialog {
             RecoveryAction choice = choices.get(o.taskId());
             String row = (index == selected ? "> " : "  ")
                     + Text.fit(o.taskId() + " · " + o.task().title(), taskWidth) + " "
-                    + Text.fit(o.task().sessionId(), sessionWidth) + " "
-                    + Text.fit(o.sessionExists() ? "yes" : "no", 8) + " "
-                    + Text.fit(o.lastActivity() == null ? "-" : WHEN.format(o.lastActivity()), 15) + " "
+                    + Text.fitKeepingEnd(o.task().sessionId(), sessionWidth) + " "
+                    + Text.fit(o.sessionExists() ? "yes" : "no", 6) + " "
+                    + Text.fit(o.lastActivity() == null ? "-" : WHEN.format(o.lastActivity()), 14) + " "
                     + (choice == null ? "?" : choice.label());
             theme.normal(g);
             if (index == selected) {

@@ -25,6 +25,20 @@ final class Text {
         return w < width ? cut + " ".repeat(width - w) : cut;
     }
 
+    /**
+     * Like {@link #fit}, but a cut is made in the middle, so the end stays: a session id's last part is what tells
+     * it from the others ({@code planexec-demo-fe…-1a2b3c4d}).
+     */
+    static String fitKeepingEnd(String s, int width) {
+        String clean = stripControls(s == null ? "-" : s);
+        boolean narrowChars = TerminalTextUtils.getColumnWidth(clean) == clean.length();
+        if (width <= 2 || clean.length() <= width || !narrowChars) {
+            return fit(clean, width);
+        }
+        int tail = Math.min(9, (width - 1) / 2);
+        return clean.substring(0, width - 1 - tail) + "…" + clean.substring(clean.length() - tail);
+    }
+
     /** Escape sequences and other control characters would move the cursor: drop them. */
     static String stripControls(String s) {
         boolean any = false;
@@ -80,6 +94,15 @@ final class Text {
             lines.add(line.toString());
         }
         return lines;
+    }
+
+    /** {@link #duration} in at most 6 columns, for the task list: {@code 04:05}, then {@code 1h44m}, {@code 12h05m}. */
+    static String shortDuration(Duration d) {
+        if (d == null || d.toSeconds() < 3600) {
+            return duration(d);
+        }
+        long m = d.toMinutes();
+        return m / 60 >= 1000 ? (m / 60 / 24) + "d" : String.format("%dh%02dm", m / 60, m % 60);
     }
 
     static String duration(Duration d) {

@@ -25,8 +25,9 @@ import java.util.function.Supplier;
 /**
  * The full-screen UI. One thread (the caller of {@link #run}) owns the screen and every piece of UI state; the
  * scheduler's threads only post events to {@link #listener()}, which this thread applies between frames. Frames are
- * drawn at most {@value #FRAME_MILLIS} ms apart, and only when something changed, so a task printing megabytes a
- * second costs a bounded number of redraws.
+ * drawn only when something changed, and at most {@value #FRAME_MILLIS} ms apart for changes from the run, so a task
+ * printing megabytes a second costs a bounded number of redraws; a key is drawn at once, so the screen answers it
+ * without waiting for the next frame (keys come at the rate a person types).
  */
 public final class TuiApp {
     static final long FRAME_MILLIS = 33;
@@ -65,7 +66,6 @@ public final class TuiApp {
     private boolean forced;
     private boolean dirty = true;
     private long lastFrame;
-    private long lastSpinner;
     private long frames;
 
     TuiApp(Screen screen, Plan plan, String agentOverride, Theme theme, Glyphs glyphs, Supplier<Instant> clock) {
@@ -126,9 +126,11 @@ public final class TuiApp {
     void step() throws IOException {
         drainInbox();
         KeyStroke key;
+        boolean keyed = false;
         while ((key = screen.pollInput()) != null) {
             handle(key);
             dirty = true;
+            keyed = true;
             if (exitNow) {
                 return;
             }
@@ -138,12 +140,13 @@ public final class TuiApp {
         }
         TerminalSize resized = screen.doResizeIfNecessary();
         long now = System.nanoTime() / 1_000_000;
-        if (view.anyRunning() && now - lastSpinner >= SPINNER_MILLIS) {
-            state.frame++;
-            lastSpinner = now;
+        // The spinner turns with the clock, not with the frames drawn: one instant always shows the same glyph.
+        long spin = clock.get().toEpochMilli() / SPINNER_MILLIS;
+        if (spin != state.frame && view.anyRunning()) {
+            state.frame = spin;
             dirty = true;
         }
-        if (resized != null || (dirty && now - lastFrame >= FRAME_MILLIS)) {
+        if (resized != null || keyed || (dirty && now - lastFrame >= FRAME_MILLIS)) {
             draw(resized != null);
             lastFrame = now;
             dirty = false;
@@ -182,13 +185,23 @@ public final class TuiApp {
         Object item;
         while ((item = inbox.poll()) != null) {
             if (item instanceof RunEvent event) {
-                view.apply(event);
+                apply(event);
             } else if (item instanceof StopRequest) {
                 stop();
             } else if (item instanceof SchedulerFailure failure) {
                 throw new IllegalStateException("the scheduler failed: " + failure.error(), failure.error());
             }
             dirty = true;
+        }
+    }
+
+    /** Applies an event; output scrolled up stays on the lines it shows while new ones arrive below. */
+    private void apply(RunEvent event) {
+        TaskView shown = state.outputOffset > 0 && !view.tasks.isEmpty() ? view.tasks.get(state.selected) : null;
+        long end = shown == null ? 0 : shown.output.end();
+        view.apply(event);
+        if (shown != null) {
+            state.outputOffset = (int) Math.min(Integer.MAX_VALUE, state.outputOffset + shown.output.end() - end);
         }
     }
 
@@ -384,7 +397,7 @@ public final class TuiApp {
 
     private void move(int delta) {
         if (state.outputFocused) {
-            state.outputOffset = Math.max(0, state.outputOffset - delta);
+            state.outputOffset = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) state.outputOffset - delta));
             return;
         }
         List<RunView.Row> rows = view.rows(state.batches);

@@ -73,6 +73,14 @@ final class TmuxSession implements AutoCloseable {
         run(socket, args.toArray(String[]::new));
     }
 
+    /**
+     * A tmux format evaluated for the pane, as {@code display-message -p} prints it: {@code #{alternate_on}} is 1
+     * while the program shows the alternate screen, {@code #{cursor_flag}} is 1 while the cursor is visible.
+     */
+    String display(String format) throws IOException, InterruptedException {
+        return run(socket, "display-message", "-p", "-t", name, format).strip();
+    }
+
     /** Waits until the screen satisfies {@code condition}; fails with the last screen otherwise. */
     String awaitScreen(Predicate<String> condition, Duration timeout, String what)
             throws IOException, InterruptedException {

@@ -56,8 +56,11 @@ public final class ProcessReaper {
             GROUPS.remove(entry.getKey());
             var holder = ProcessHandle.of(entry.getKey());
             boolean reused = holder.isPresent()
-                    && holder.get().info().startInstant()
-                            .map(t -> Duration.between(t, entry.getValue()).abs().toMillis() > 1000)
+                    && holder.get()
+                            .info()
+                            .startInstant()
+                            .map(t ->
+                                    Duration.between(t, entry.getValue()).abs().toMillis() > 1000)
                             .orElse(true);
             if (!reused) {
                 groups.add(entry.getKey());

@@ -1,0 +1,319 @@
+package dev.planexec.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.planexec.plan.InvalidPlanException;
+import dev.planexec.plan.Plan;
+import dev.planexec.plan.PlanFiles;
+import dev.planexec.plan.Task;
+import dev.planexec.plan.TaskStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged planexec in a real terminal (tmux, 120x40) opening the full-screen UI: a run watched to its end, and a
+ * run stopped with Ctrl+C that leaves the plan saved and the terminal as it found it.
+ */
+class TuiRunIT {
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final Duration RUN = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    private Fixture fixture;
+
+    @BeforeAll
+    static void tmuxIsInstalled() throws InterruptedException {
+        TmuxSession.requireTmux();
+    }
+
+    @AfterEach
+    void noStepOutlivesTheTest() {
+        if (fixture != null) {
+            fixture.killMarked();
+        }
+    }
+
+    @Test
+    void watches_the_demo_plan_run_to_the_end_then_q_exits_0() throws Exception {
+        fixture = new Fixture(dir);
+        Path plan = fixture.fastDemo();
+
+        try (TmuxSession tmux = TmuxSession.start(dir, fixture.launch("plans/demo.json"), 120, 40)) {
+            String running = tmux.awaitScreen(
+                    s -> s.contains("RUNNING") && Fixture.spinning(s) > 0, START, "a task running with a spinner");
+            assertTrue(running.contains(" planexec · Demo: build a tiny static site · local"), running);
+            assertTrue(running.contains(" ↑↓ select  Enter output  Tab batches"), running);
+
+            String end = tmux.awaitText("FINISHED: all done", RUN);
+            assertTrue(end.contains("8/8 done"), end);
+            assertTrue(end.contains("100% FINISHED: all done"), end);
+            for (String id : List.of(
+                    "setup",
+                    "fetch-content",
+                    "fetch-assets",
+                    "build-index",
+                    "render-pages",
+                    "check-links",
+                    "package",
+                    "report")) {
+                assertTrue(
+                        Pattern.compile("(?m)^✔ " + id + " ").matcher(end).find(), id + " is done on screen:\n" + end);
+            }
+
+            tmux.send("q");
+            assertEquals(0, tmux.awaitExit(START));
+            String after = tmux.screen();
+            assertTrue(after.contains("all tasks done: 8/8 done, 0 failed, 0 interrupted, 0 pending"), after);
+        }
+        Plan done = PlanFiles.load(plan);
+        for (Task task : done.tasks()) {
+            assertEquals(TaskStatus.DONE, task.status(), task.id());
+        }
+        assertEquals(8, Files.readAllLines(dir.resolve("out/demo/content.txt")).size());
+    }
+
+    @Test
+    void ctrl_c_mid_run_exits_130_with_running_tasks_interrupted_and_the_terminal_left_sane() throws Exception {
+        fixture = new Fixture(dir);
+        Path plan = fixture.writePlan(
+                "stop",
+                """
+                    { "id": "a", "title": "Task a", "dependsOn": [], "steps": [ "echo started a; sleep 60" ], "status": "pending" },
+                    { "id": "b", "title": "Task b", "dependsOn": [], "steps": [ "echo started b; sleep 60" ], "status": "pending" },
+                    { "id": "c", "title": "Task c", "dependsOn": ["a"], "steps": [ "echo c" ], "status": "pending" }
+                """);
+        // After planexec exits: the terminal's settings, then a line typed at a prompt, as a user would.
+        String command = "(" + fixture.launch("plan.json") + "; code=$?; stty -a > stty.txt; echo \"[exit $code]\";"
+                + " printf 'type here: '; read line; echo \"got <$line>\")";
+
+        try (TmuxSession tmux = TmuxSession.start(dir, command, 120, 40)) {
+            tmux.awaitScreen(s -> Fixture.spinning(s) == 2, START, "a and b running");
+            Fixture.await(() -> bothRunning(plan), START, "a and b saved in progress");
+            assertEquals("1", tmux.display("#{alternate_on}"), "the UI is on the alternate screen");
+
+            tmux.send("C-c");
+            assertEquals(130, tmux.awaitExit(RUN));
+
+            String after = tmux.screen();
+            assertTrue(
+                    after.contains("interrupted; run again to resume: 0/3 done, 0 failed, 2 interrupted, 1 pending"),
+                    after);
+            assertFalse(after.contains("planexec · Stop"), "the UI's screen is gone:\n" + after);
+            assertFalse(after.contains("RUNNING") || after.contains("STOPPING"), after);
+            assertEquals("0", tmux.display("#{alternate_on}"), "back on the normal screen");
+            assertEquals("1", tmux.display("#{cursor_flag}"), "the cursor is visible again");
+
+            Set<String> modes = new HashSet<>(
+                    List.of(Files.readString(dir.resolve("stty.txt")).split("[\\s;]+")));
+            for (String mode : List.of("echo", "icanon", "isig", "icrnl", "opost")) {
+                assertTrue(modes.contains(mode) && !modes.contains("-" + mode), mode + " is on again: " + modes);
+            }
+            tmux.send("hello world", "Enter");
+            String typed = tmux.awaitText("got <hello world>", START);
+            assertTrue(typed.contains("type here: hello world"), "typing echoes:\n" + typed);
+        }
+
+        Plan saved = PlanFiles.load(plan);
+        assertEquals(TaskStatus.INTERRUPTED, saved.task("a").orElseThrow().status());
+        assertEquals(TaskStatus.INTERRUPTED, saved.task("b").orElseThrow().status());
+        assertEquals(TaskStatus.PENDING, saved.task("c").orElseThrow().status());
+        List<String> left = fixture.awaitNoMarked(Duration.ofSeconds(5));
+        assertTrue(left.isEmpty(), "step processes outlived planexec: " + left);
+    }
+
+    private static boolean bothRunning(Path plan) {
+        try {
+            Plan p = PlanFiles.load(plan);
+            return p.task("a").orElseThrow().status() == TaskStatus.IN_PROGRESS
+                    && p.task("b").orElseThrow().status() == TaskStatus.IN_PROGRESS;
+        } catch (InvalidPlanException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * One test's terminal world: plans written into a temp folder, a launcher script that starts the packaged jar on
+     * the full-screen UI (UTF-8, a private {@code PLANEXEC_HOME}, a marker in the environment that every step
+     * inherits, its pid written to {@code jvm.pid}), and the means to find and kill what it left running.
+     */
+    static final class Fixture {
+        static final Path JAR = Path.of(System.getProperty("planexec.jar", "target/planexec.jar"));
+        static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+        private static final Pattern SLEEP = Pattern.compile("sleep (\\d+(?:\\.\\d+)?)");
+        private static final String SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
+
+        final Path dir;
+        final String marker =
+                "tuiit" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+
+        Fixture(Path dir) throws IOException {
+            this.dir = dir;
+            String script = "#!/bin/sh\n"
+                    + "echo $$ > '" + dir.resolve("jvm.pid") + "'\n"
+                    + "export LANG=C.UTF-8 PLANEXEC_HOME='" + dir.resolve("state") + "' TUI_IT_MARKER=" + marker
+                    + "\n"
+                    + "unset NO_COLOR\n"
+                    + "exec '" + JAVA + "' -jar '" + JAR.toAbsolutePath() + "' \"$@\"\n";
+            Files.writeString(dir.resolve("launch.sh"), script, StandardCharsets.UTF_8);
+        }
+
+        /** The shell command that runs planexec on {@code args} in the terminal. */
+        String launch(String args) {
+            return "sh launch.sh " + args;
+        }
+
+        /**
+         * The repository's demo plan, every sleep cut to a quarter, at {@code plans/demo.json}: the same eight tasks
+         * and dependencies, run in about six seconds instead of twenty-five. It works in the temp folder (its
+         * {@code workingDirectory} is {@code ..}).
+         */
+        Path fastDemo() throws IOException {
+            Path root = Path.of(System.getProperty("planexec.root", ".."));
+            String demo = Files.readString(root.resolve("plans/demo.json"), StandardCharsets.UTF_8);
+            Matcher m = SLEEP.matcher(demo);
+            StringBuilder fast = new StringBuilder();
+            while (m.find()) {
+                double seconds = Double.parseDouble(m.group(1)) / 4;
+                m.appendReplacement(fast, "sleep " + String.format(Locale.ROOT, "%.2f", seconds));
+            }
+            m.appendTail(fast);
+            Path plan = dir.resolve("plans/demo.json");
+            Files.createDirectories(plan.getParent());
+            Files.writeString(plan, fast.toString(), StandardCharsets.UTF_8);
+            return plan;
+        }
+
+        /** {@code dir/plan.json} with the given tasks (JSON objects, comma separated) on the local agent. */
+        Path writePlan(String id, String tasks) throws IOException {
+            String json = "{\n  \"id\": \"" + id + "\",\n  \"name\": \"" + Character.toUpperCase(id.charAt(0))
+                    + id.substring(1) + "\",\n  \"agent\": \"local\",\n  \"tasks\": [\n" + tasks + "  ]\n}\n";
+            Path plan = dir.resolve("plan.json");
+            Files.writeString(plan, json, StandardCharsets.UTF_8);
+            return plan;
+        }
+
+        /** The pid planexec's JVM wrote, once it did. */
+        long jvmPid() throws IOException, InterruptedException {
+            await(() -> Files.exists(dir.resolve("jvm.pid")), START, "the launcher to write its pid");
+            return Long.parseLong(Files.readString(dir.resolve("jvm.pid")).strip());
+        }
+
+        /** How many task rows on {@code screen} show the spinner. */
+        static long spinning(String screen) {
+            return screen.lines()
+                    .filter(l -> !l.isEmpty() && SPINNER.indexOf(l.charAt(0)) >= 0)
+                    .count();
+        }
+
+        /** Live processes whose environment holds the marker: planexec and every step it started. */
+        List<String> marked() {
+            List<String> found = new ArrayList<>();
+            byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : (Iterable<Path>) procs::iterator) {
+                    String name = proc.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit) || isZombie(proc)) {
+                        continue;
+                    }
+                    if (contains(read(proc.resolve("environ")), needle)) {
+                        found.add(name + " "
+                                + new String(read(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                                        .replace('\0', ' ')
+                                        .strip());
+                    }
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot list /proc", e);
+            }
+            return found;
+        }
+
+        List<String> awaitNoMarked(Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            List<String> left = marked();
+            while (!left.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                left = marked();
+            }
+            return left;
+        }
+
+        /** Kills whatever the test's runs left, whether or not the test passed. */
+        void killMarked() {
+            for (String process : marked()) {
+                long pid = Long.parseLong(process.substring(0, process.indexOf(' ')));
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+
+        static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what)
+                throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!condition.getAsBoolean()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("timed out waiting for " + what);
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        private static boolean isZombie(Path proc) {
+            String stat = new String(read(proc.resolve("stat")), StandardCharsets.UTF_8);
+            int close = stat.lastIndexOf(')');
+            return close > 0 && stat.length() > close + 2 && stat.charAt(close + 2) == 'Z';
+        }
+
+        private static byte[] read(Path file) {
+            try {
+                return Files.readAllBytes(file);
+            } catch (IOException | SecurityException e) {
+                return new byte[0]; // gone, or not ours to read
+            }
+        }
+
+        private static boolean contains(byte[] haystack, byte[] needle) {
+            outer:
+            for (int i = 0; i + needle.length <= haystack.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (haystack[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        }
+
+        static String sessionDirs(Path dir) throws IOException {
+            Path sessions = dir.resolve("state/sessions");
+            if (!Files.isDirectory(sessions)) {
+                return "";
+            }
+            try (Stream<Path> s = Files.list(sessions)) {
+                return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.joining(" "));
+            }
+        }
+    }
+}
