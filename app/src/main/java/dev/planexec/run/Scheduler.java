@@ -270,10 +270,14 @@ public final class Scheduler {
             inbox.add(new Message.Finished(run.index, run.taskId, end));
         } catch (SaveFailedException e) {
             inbox.add(new Message.SaveFailed(run.taskId, e));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Whatever broke, the coordinator must hear that the task is over, or the run would wait for ever.
             log.error("task " + run.taskId + " broke the scheduler", e);
             notice(run.taskId, "internal error: " + e + " (details in " + log.path() + ")");
             inbox.add(new Message.Finished(run.index, run.taskId, end));
+            if (e instanceof Error error) {
+                throw error;
+            }
         }
     }
 

@@ -142,14 +142,17 @@ final class ExecuteScreen {
             TaskView task = view.tasks.get(row.task());
             Task t = task.task;
             boolean selected = row.task() == state.selected;
-            String elapsed = Text.shortDuration(RunView.taskElapsed(t, now));
+            // Before the run starts, a task left in progress by a dead run is not running: no spinner, no clock.
+            boolean orphaned = view.started == null && t.status() == TaskStatus.IN_PROGRESS;
+            TaskStatus shown = orphaned ? TaskStatus.INTERRUPTED : t.status();
+            String elapsed = orphaned ? "" : Text.shortDuration(RunView.taskElapsed(t, now));
             String agent = Text.fit(task.agent, 7);
             int idWidth = width - 2 - 1 - 7 - 1 - 6;
-            theme.status(g, t.status());
+            theme.status(g, shown);
             if (selected) {
                 theme.selected(g, !state.outputFocused);
             }
-            g.putString(0, y, glyphs.status(t.status(), state.frame) + " ");
+            g.putString(0, y, glyphs.status(shown, state.frame) + " ");
             theme.normal(g);
             if (selected) {
                 theme.selected(g, !state.outputFocused);

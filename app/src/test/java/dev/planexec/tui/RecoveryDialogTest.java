@@ -66,7 +66,7 @@ class RecoveryDialogTest {
                      planexec · Demo site · local                                  0/5 done · 00:00
                      ░░░░░░░░░░░░░░░░░░░░░░░░░░   0%
                     · setup             local         │ setup · Create the output folder
-                    ⠋ build             local   01:40 │ pending · local
+                    ‖ build             local         │ pending · local
                     · lint              local         │ session -
                     ‖ docs              local   00:50 │ depends on nothing
                     ·┌─ Recovery: 2 tasks were left unfinished by an earlier run ─────────────────┐
