@@ -140,19 +140,50 @@ public final class Scheduler {
         ExecutorService workers = Executors.newFixedThreadPool(options.concurrency(), daemon("planexec-task"));
         boolean paused = false;
         SaveFailedException saveFailure = null;
+        List<RunEvent.StateChanged> unpublished = new ArrayList<>();
+        long unsaved = 0;
         try {
             while (true) {
+                List<Start> starts = new ArrayList<>();
                 while (!stopping
                         && !paused
                         && saveFailure == null
-                        && running.size() < options.concurrency()
+                        && running.size() + starts.size() < options.concurrency()
                         && !ready.isEmpty()) {
-                    int index = ready.poll();
-                    Task task = store.current().tasks().get(index);
-                    boolean resuming = resume.remove(task.id());
-                    RunningTask run = new RunningTask(index, task.id());
-                    running.put(task.id(), run);
-                    workers.execute(() -> execute(run, resuming));
+                    starts.add(prepareStart(ready.poll(), resume));
+                }
+                if (!starts.isEmpty() || !unpublished.isEmpty()) {
+                    long upTo = starts.isEmpty()
+                            ? unsaved
+                            : Math.max(unsaved, starts.get(starts.size() - 1).version());
+                    try {
+                        // One write carries the tasks that just finished and the write-ahead of those about to
+                        // start: each change is on disk before anyone hears of it or a session is created.
+                        store.persist(upTo);
+                        unpublished.forEach(listener::onEvent);
+                        for (Start start : starts) {
+                            listener.onEvent(new RunEvent.StateChanged(start.before(), start.after()));
+                            RunningTask run =
+                                    new RunningTask(start.index(), start.after().id());
+                            running.put(run.taskId, run);
+                            workers.execute(() -> execute(run, start));
+                        }
+                    } catch (SaveFailedException e) {
+                        // Tasks not started are put back as they were, in memory too.
+                        store.apply(p -> {
+                            Plan reverted = p;
+                            for (Start start : starts) {
+                                reverted = reverted.withTask(start.index(), t -> start.before());
+                            }
+                            return reverted;
+                        });
+                        if (saveFailure == null) {
+                            saveFailure = e;
+                            notice(null, e.getMessage() + "; no more tasks start");
+                            abortAll();
+                        }
+                    }
+                    unpublished.clear();
                 }
                 boolean idle = running.isEmpty();
                 if (idle && (stopping || saveFailure != null || (ready.isEmpty() && !paused))) {
@@ -161,6 +192,10 @@ public final class Scheduler {
                 Message message = inbox.take();
                 if (message instanceof Message.Finished finished) {
                     running.remove(finished.taskId());
+                    if (finished.change() != null) {
+                        unpublished.add(finished.change());
+                        unsaved = Math.max(unsaved, finished.version());
+                    }
                     if (retryWhenFinished.remove(finished.taskId())) {
                         inbox.add(new Message.Retry(finished.taskId()));
                     }
@@ -263,37 +298,46 @@ public final class Scheduler {
 
     // ---- one task, on a worker thread ---------------------------------------------------------------------------
 
-    private void execute(RunningTask run, boolean resuming) {
-        TaskStatus end = TaskStatus.FAILED;
+    /**
+     * Coordinator thread: the write-ahead state of a task about to start (in progress, with the id of the session
+     * it will get), applied in memory; the caller persists it before the session is created.
+     */
+    private Start prepareStart(int index, Set<String> resume) {
+        Plan plan = store.current();
+        Task task = plan.tasks().get(index);
+        boolean resuming = resume.remove(task.id());
+        SessionContext context = contexts.of(workingDirectory(plan));
+        String now = Timestamps.now();
+        Task after = (resuming ? task.resuming(now) : task.starting(SessionIds.newId(plan.id(), task.id()), now))
+                .withSessionContext(context.toMap());
+        long version = store.apply(p -> p.withTask(index, t -> after));
+        return new Start(index, task, after, resuming, version);
+    }
+
+    private void execute(RunningTask run, Start start) {
         try {
-            end = executeTask(run, resuming);
-            inbox.add(new Message.Finished(run.index, run.taskId, end));
+            inbox.add(executeTask(run, start));
         } catch (SaveFailedException e) {
             inbox.add(new Message.SaveFailed(run.taskId, e));
         } catch (RuntimeException | Error e) {
             // Whatever broke, the coordinator must hear that the task is over, or the run would wait for ever.
             log.error("task " + run.taskId + " broke the scheduler", e);
             notice(run.taskId, "internal error: " + e + " (details in " + log.path() + ")");
-            inbox.add(new Message.Finished(run.index, run.taskId, end));
+            inbox.add(new Message.Finished(run.index, run.taskId, TaskStatus.FAILED, null, 0));
             if (e instanceof Error error) {
                 throw error;
             }
         }
     }
 
-    private TaskStatus executeTask(RunningTask run, boolean resuming) throws SaveFailedException {
-        int index = run.index;
+    private Message.Finished executeTask(RunningTask run, Start start) throws SaveFailedException {
+        int index = start.index();
         Plan plan = store.current();
-        Task task = plan.tasks().get(index);
+        Task task = start.after();
+        boolean resuming = start.resuming();
         String agentName = agents.agentFor(plan, task);
         Path workingDirectory = workingDirectory(plan);
-        SessionContext context = contexts.of(workingDirectory);
-        String sessionId = resuming ? task.sessionId() : SessionIds.newId(plan.id(), task.id());
-
-        // Write-ahead: the plan names the session before the session exists.
-        Task starting = resuming ? task.resuming(Timestamps.now()) : task.starting(sessionId, Timestamps.now());
-        Task saved = change(index, t -> starting.withSessionContext(context.toMap()));
-        listener.onEvent(new RunEvent.StateChanged(task, saved));
+        String sessionId = task.sessionId();
 
         AgentSession session = null;
         try {
@@ -356,11 +400,16 @@ public final class Scheduler {
                 new SessionSpec(newId, spec.task(), spec.workingDirectory(), environment(newId, task), spec.model()));
     }
 
-    private TaskStatus finish(int index, TaskStatus status, String result, String error) throws SaveFailedException {
-        Task before = store.current().tasks().get(index);
-        Task after = change(index, t -> t.finished(status, result, error, Timestamps.now()));
-        listener.onEvent(new RunEvent.StateChanged(before, after));
-        return status;
+    /** The task's end, applied in memory; the coordinator persists it before it is published. */
+    private Message.Finished finish(int index, TaskStatus status, String result, String error) {
+        Task[] change = new Task[2];
+        long version = store.apply(p -> {
+            change[0] = p.tasks().get(index);
+            change[1] = change[0].finished(status, result, error, Timestamps.now());
+            return p.withTask(index, t -> change[1]);
+        });
+        return new Message.Finished(
+                index, change[1].id(), status, new RunEvent.StateChanged(change[0], change[1]), version);
     }
 
     private Task change(int index, UnaryOperator<Task> change) throws SaveFailedException {
@@ -480,7 +529,9 @@ public final class Scheduler {
 
     /** What the coordinator thread is told. */
     private sealed interface Message {
-        record Finished(int index, String taskId, TaskStatus status) implements Message {}
+        /** {@code change} is applied in memory as of {@code version}, not yet published; null if none. */
+        record Finished(int index, String taskId, TaskStatus status, RunEvent.StateChanged change, long version)
+                implements Message {}
 
         record SaveFailed(String taskId, SaveFailedException error) implements Message {}
 
@@ -492,6 +543,9 @@ public final class Scheduler {
 
         record Abort(String taskId) implements Message {}
     }
+
+    /** A task about to start: its state before and its write-ahead state, applied in memory as of {@code version}. */
+    private record Start(int index, Task before, Task after, boolean resuming, long version) {}
 
     /** A task on a worker thread, and the means to abort it whether or not its session exists yet. */
     private static final class RunningTask {

@@ -59,6 +59,22 @@ public final class PlanStore {
         return changed;
     }
 
+    /**
+     * Applies {@code change} in memory only and returns its version; nothing may be told of it until
+     * {@link #persist(long)} of that version returned. Lets one caller put several changes in one write.
+     */
+    public long apply(UnaryOperator<Plan> change) {
+        synchronized (state) {
+            plan = change.apply(plan).withUpdatedAt(Timestamps.now());
+            return ++version;
+        }
+    }
+
+    /** Waits until the plan as of {@code version} (and every earlier change) is on disk. */
+    public void persist(long version) throws SaveFailedException {
+        awaitDurable(version);
+    }
+
     /** Writes the current plan now, whether or not it changed. */
     public void save() throws SaveFailedException {
         long mine;
