@@ -538,8 +538,9 @@ public final class ExecutorBenchmark {
                 },
                 rows);
         out.println("  Each task makes two state changes that must be on disk before they are published (write-ahead"
-                + " of in_progress + sessionId, then done), so 2.00x is the least the design allows at concurrency"
-                + " 1 with a full-size file; at concurrency 4 group commit lets tasks share saves.");
+                + " of in_progress + sessionId, then done). The scheduler writes a task's end together with the"
+                + " write-ahead of the task it releases, and concurrent changes share writes (group commit), so a"
+                + " task costs about one save plus the agent's own work (process start, session log).");
         if (largeK > 0) {
             out.printf(
                     Locale.ROOT,
