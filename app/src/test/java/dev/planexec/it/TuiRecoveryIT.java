@@ -50,7 +50,7 @@ class TuiRecoveryIT {
     @BeforeEach
     void writeTheDemo() throws Exception {
         fixture = new TuiRunIT.Fixture(dir);
-        plan = fixture.fastDemo();
+        plan = fixture.demo();
     }
 
     @AfterEach
