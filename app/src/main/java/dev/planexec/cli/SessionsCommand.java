@@ -17,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -55,6 +56,15 @@ final class SessionsCommand implements Runnable {
         }
     }
 
+    /** What both subcommands take: which plan's sessions, and whether only orphaned ones. */
+    static final class Scope {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "PLAN.json", description = "Only this plan's sessions.")
+        Path plan;
+
+        @Option(names = "--orphaned", description = "Only sessions no plan task refers to any more.")
+        boolean orphaned;
+    }
+
     @FunctionalInterface
     interface JanitorWork<T> {
         T apply(SessionJanitor janitor, List<Row> rows);
@@ -71,11 +81,8 @@ final class SessionsCommand implements Runnable {
         @ParentCommand
         SessionsCommand sessions;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "PLAN.json", description = "Only this plan's sessions.")
-        Path plan;
-
-        @Option(names = "--orphaned", description = "Only sessions no plan task refers to any more.")
-        boolean orphaned;
+        @Mixin
+        Scope scope;
 
         @Option(names = "--json", description = "Print JSON instead of a table.")
         boolean json;
@@ -83,8 +90,8 @@ final class SessionsCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             CliContext context = sessions.parent.context;
-            List<Row> rows = withJanitor(context, plan, (janitor, all) -> all.stream()
-                    .filter(r -> !orphaned || r.state() == State.ORPHANED)
+            List<Row> rows = withJanitor(context, scope.plan, (janitor, all) -> all.stream()
+                    .filter(r -> !scope.orphaned || r.state() == State.ORPHANED)
                     .toList());
             PrintWriter out = context.out();
             if (json) {
@@ -94,7 +101,7 @@ final class SessionsCommand implements Runnable {
                 return ExitCodes.OK;
             }
             if (rows.isEmpty()) {
-                out.println(orphaned ? "no orphaned sessions" : "no sessions");
+                out.println(scope.orphaned ? "no orphaned sessions" : "no sessions");
                 return ExitCodes.OK;
             }
             int width =
@@ -156,28 +163,25 @@ final class SessionsCommand implements Runnable {
         @ParentCommand
         SessionsCommand sessions;
 
-        @Parameters(index = "0", arity = "0..1", paramLabel = "PLAN.json", description = "Only this plan's sessions.")
-        Path plan;
-
-        @Option(names = "--orphaned", description = "Only sessions no plan task refers to any more.")
-        boolean orphaned;
+        @Mixin
+        Scope scope;
 
         @Option(names = "--dry-run", description = "Say what would be removed; remove nothing.")
         boolean dryRun;
 
         @Override
         public Integer call() {
-            if (plan == null && !orphaned) {
+            if (scope.plan == null && !scope.orphaned) {
                 throw PlanexecException.invalidInput(
                         "sessions clean: name a plan, or use --orphaned to remove sessions no task refers to");
             }
             CliContext context = sessions.parent.context;
             List<Row> removed = withJanitor(
                     context,
-                    plan,
+                    scope.plan,
                     (janitor, rows) -> janitor.delete(
                             rows.stream()
-                                    .filter(r -> orphaned
+                                    .filter(r -> scope.orphaned
                                             ? r.state() == State.ORPHANED
                                             : SessionJanitor.finishedOrOrphaned(r))
                                     .toList(),

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -217,43 +216,20 @@ class TuiRunIT {
 
         /** Live processes whose environment holds the marker: planexec and every step it started. */
         List<String> marked() {
-            List<String> found = new ArrayList<>();
-            byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
-            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                for (Path proc : (Iterable<Path>) procs::iterator) {
-                    String name = proc.getFileName().toString();
-                    if (!name.chars().allMatch(Character::isDigit) || isZombie(proc)) {
-                        continue;
-                    }
-                    if (contains(read(proc.resolve("environ")), needle)) {
-                        found.add(name + " "
-                                + new String(read(proc.resolve("cmdline")), StandardCharsets.UTF_8)
-                                        .replace('\0', ' ')
-                                        .strip());
-                    }
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot list /proc", e);
-            }
-            return found;
+            return MarkedProcesses.alive(marker).stream()
+                    .map(MarkedProcesses.Found::toString)
+                    .toList();
         }
 
-        List<String> awaitNoMarked(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            List<String> left = marked();
-            while (!left.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                left = marked();
-            }
-            return left;
+        List<String> awaitNoMarked(Duration timeout) {
+            return MarkedProcesses.awaitNone(marker, java.util.Set.of(), timeout).stream()
+                    .map(MarkedProcesses.Found::toString)
+                    .toList();
         }
 
         /** Kills whatever the test's runs left, whether or not the test passed. */
         void killMarked() {
-            for (String process : marked()) {
-                long pid = Long.parseLong(process.substring(0, process.indexOf(' ')));
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            MarkedProcesses.killAll(marker);
         }
 
         static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what)
@@ -265,33 +241,6 @@ class TuiRunIT {
                 }
                 Thread.sleep(20);
             }
-        }
-
-        private static boolean isZombie(Path proc) {
-            String stat = new String(read(proc.resolve("stat")), StandardCharsets.UTF_8);
-            int close = stat.lastIndexOf(')');
-            return close > 0 && stat.length() > close + 2 && stat.charAt(close + 2) == 'Z';
-        }
-
-        private static byte[] read(Path file) {
-            try {
-                return Files.readAllBytes(file);
-            } catch (IOException | SecurityException e) {
-                return new byte[0]; // gone, or not ours to read
-            }
-        }
-
-        private static boolean contains(byte[] haystack, byte[] needle) {
-            outer:
-            for (int i = 0; i + needle.length <= haystack.length; i++) {
-                for (int j = 0; j < needle.length; j++) {
-                    if (haystack[i + j] != needle[j]) {
-                        continue outer;
-                    }
-                }
-                return true;
-            }
-            return false;
         }
 
         static String sessionDirs(Path dir) throws IOException {
