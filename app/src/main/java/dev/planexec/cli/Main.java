@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
 
@@ -87,9 +86,5 @@ public final class Main {
             }
         }
         return Charset.defaultCharset();
-    }
-
-    static Map<String, String> env() {
-        return System.getenv();
     }
 }

@@ -57,7 +57,7 @@ public final class LinePrinter implements RunListener {
 
     /** A remark outside the run (recovery, lock takeover). */
     public synchronized void note(String message) {
-        line("", message);
+        out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(TIME) + "  " + message);
         out.flush();
     }
 
