@@ -21,6 +21,13 @@ public sealed interface AgentEvent {
     /** The turn is over and the agent waits for the next prompt. */
     record Idle() implements AgentEvent {}
 
+    /**
+     * The session goes on under another id: the one a backend learned from its CLI (a placeholder replaced by the
+     * real id, or a new id after a resume). The scheduler saves it to the plan before it returns, so the plan names
+     * the session the task can be resumed in.
+     */
+    record SessionIdChanged(String sessionId) implements AgentEvent {}
+
     /** The backend reported an error. */
     record Error(String message) implements AgentEvent {}
 

@@ -9,6 +9,17 @@ public interface AgentProvider {
     String name();
 
     /**
+     * The id planexec writes to the plan, before the session exists, for a new session of {@code taskId}. By default
+     * {@code planexec-<plan>-<task>-<random>} ({@link SessionIds#newId}); a backend that needs another form (a UUID
+     * for Claude Code) makes its own. A backend that only learns its session's id while the session runs (Codex,
+     * Cursor) keeps the default as a placeholder, reports the real id with {@link AgentEvent.SessionIdChanged}, and
+     * treats a placeholder it is asked to resume as a session that never started.
+     */
+    default String newSessionId(String planId, String taskId) {
+        return SessionIds.newId(planId, taskId);
+    }
+
+    /**
      * Opens the backend for one run.
      *
      * @throws AgentException with a one-line message saying what to install or set, if it cannot be used here

@@ -29,6 +29,15 @@ public interface AgentRuntime extends AutoCloseable {
      */
     AgentSession resume(SessionSpec spec) throws AgentException;
 
+    /**
+     * Checks, before a run starts anything, that this backend can work on tasks here: for a model-driven agent, that
+     * it is signed in or has a key, knows its model, and can reach it. Listing and deleting sessions need none of
+     * this, so it is not part of opening the backend. The default has nothing to check.
+     *
+     * @throws AgentException with a one-line message saying what to do
+     */
+    default void checkReady() throws AgentException {}
+
     /** The sessions this backend knows that match {@code filter}, newest activity first. */
     List<SessionInfo> list(SessionFilter filter) throws AgentException;
 

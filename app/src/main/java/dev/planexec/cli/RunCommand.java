@@ -45,6 +45,13 @@ final class RunCommand implements Callable<Integer> {
     boolean plain;
 
     @Option(
+            names = "--model",
+            paramLabel = "NAME",
+            description = "The model prompt-driven agents ask for (Copilot: overrides COPILOT_MODEL; default: the "
+                    + "agent's own).")
+    String model;
+
+    @Option(
             names = "--on-orphans",
             paramLabel = "CHOICE",
             defaultValue = "ask",
@@ -62,6 +69,7 @@ final class RunCommand implements Callable<Integer> {
             throw PlanexecException.invalidInput("--concurrency: must be at least 1, not " + concurrency);
         }
         OrphanPolicy policy = OrphanPolicy.parse(onOrphans);
-        return new RunWorkflow(parent.context).run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain));
+        return new RunWorkflow(parent.context)
+                .run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain, model));
     }
 }

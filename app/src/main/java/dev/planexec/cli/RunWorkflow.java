@@ -44,8 +44,11 @@ final class RunWorkflow {
         this.context = context;
     }
 
-    /** @param plain line mode even on a terminal */
-    record Request(Path planFile, String agent, int concurrency, OrphanPolicy orphans, boolean plain) {}
+    /**
+     * @param plain line mode even on a terminal
+     * @param model {@code --model}: the model prompt-driven agents ask for, or {@code null} for their default
+     */
+    record Request(Path planFile, String agent, int concurrency, OrphanPolicy orphans, boolean plain, String model) {}
 
     int run(Request request) {
         Plan plan = PlanLoading.load(request.planFile());
@@ -58,7 +61,7 @@ final class RunWorkflow {
         try (PlanLock lock = acquireLock(request.planFile(), printer);
                 AgentPool agents = new AgentPool(
                         AgentRegistry.load(),
-                        new AgentEnvironment(state.root(), context.env(), null),
+                        new AgentEnvironment(state.root(), context.env(), request.model()),
                         request.agent())) {
             // Someone may have changed the file between our first read and the lock: read the locked truth.
             plan = PlanLoading.load(request.planFile());
@@ -131,7 +134,10 @@ final class RunWorkflow {
         }
     }
 
-    /** Opens, before anything runs, every agent that a task still to do needs: a missing one fails now. */
+    /**
+     * Opens, before anything runs, every agent that a task still to do needs, and checks it is ready to work (signed
+     * in, its model reachable): a missing or unready one fails now.
+     */
     private static void openAgents(Plan plan, AgentPool agents) {
         Set<String> needed = new LinkedHashSet<>();
         for (Task task : plan.tasks()) {
@@ -141,7 +147,7 @@ final class RunWorkflow {
         }
         for (String name : needed) {
             try {
-                agents.runtime(name);
+                agents.runtime(name).checkReady();
             } catch (AgentException e) {
                 throw PlanexecException.invalidInput(e.getMessage());
             }

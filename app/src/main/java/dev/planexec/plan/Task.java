@@ -159,6 +159,28 @@ public record Task(
                 source);
     }
 
+    /** The same task in another session: the one a backend reported once it named it (Codex, Cursor). */
+    public Task withSessionId(String newSessionId) {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                status,
+                newSessionId,
+                agentResult,
+                agent,
+                startedAt,
+                finishedAt,
+                attempts,
+                error,
+                sessionContext,
+                notes,
+                source);
+    }
+
     public Task withSessionContext(Map<String, String> context) {
         return new Task(
                 id,

@@ -46,6 +46,14 @@ public final class AgentPool implements AutoCloseable {
         return task.hasSteps() ? Agents.LOCAL : Agents.COPILOT;
     }
 
+    /** The id to write ahead for a new session of {@code taskId} on agent {@code name} (see {@link
+     * dev.planexec.agent.AgentProvider#newSessionId}). */
+    public String newSessionId(String name, String planId, String taskId) {
+        return registry.find(name)
+                .map(p -> p.newSessionId(planId, taskId))
+                .orElseGet(() -> dev.planexec.agent.SessionIds.newId(planId, taskId));
+    }
+
     /** The running backend called {@code name}, opening it if needed. */
     public synchronized AgentRuntime runtime(String name) throws AgentException {
         AgentRuntime runtime = open.get(name);

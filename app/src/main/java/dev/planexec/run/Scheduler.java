@@ -1,12 +1,13 @@
 package dev.planexec.run;
 
+import dev.planexec.agent.AgentEvent;
+import dev.planexec.agent.AgentEventListener;
 import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentRuntime;
 import dev.planexec.agent.AgentSession;
 import dev.planexec.agent.GitContexts;
 import dev.planexec.agent.Prompts;
 import dev.planexec.agent.SessionContext;
-import dev.planexec.agent.SessionIds;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
 import dev.planexec.agent.TaskBrief;
@@ -308,7 +309,9 @@ public final class Scheduler {
         boolean resuming = resume.remove(task.id());
         SessionContext context = contexts.of(workingDirectory(plan));
         String now = Timestamps.now();
-        Task after = (resuming ? task.resuming(now) : task.starting(SessionIds.newId(plan.id(), task.id()), now))
+        Task after = (resuming
+                        ? task.resuming(now)
+                        : task.starting(agents.newSessionId(agents.agentFor(plan, task), plan.id(), task.id()), now))
                 .withSessionContext(context.toMap());
         long version = store.apply(p -> p.withTask(index, t -> after));
         return new Start(index, task, after, resuming, version);
@@ -360,8 +363,28 @@ public final class Scheduler {
             listener.onEvent(new RunEvent.TaskStarted(task.id(), session.id(), resuming));
             run.attach(session);
             String prompt = resuming ? Prompts.continuation(spec.task()) : Prompts.first(spec.task());
-            TurnResult result =
-                    session.send(prompt, event -> listener.onEvent(new RunEvent.TaskOutput(task.id(), event)));
+            AgentEventListener events = event -> {
+                if (event instanceof AgentEvent.SessionIdChanged changed) {
+                    sessionIdChanged(run, changed.sessionId());
+                }
+                listener.onEvent(new RunEvent.TaskOutput(task.id(), event));
+            };
+            TurnResult result;
+            try {
+                result = session.send(prompt, events);
+            } catch (SessionUnavailableException e) {
+                if (!resuming) {
+                    throw e;
+                }
+                // A backend whose CLI rejects the session only when asked to go on in it: fresh, once, as above.
+                session.close();
+                session = null;
+                session = startFresh(runtime, spec, index, e.getMessage());
+                resuming = false;
+                listener.onEvent(new RunEvent.TaskStarted(task.id(), session.id(), false));
+                run.attach(session);
+                result = session.send(Prompts.first(spec.task()), events);
+            }
             if (result instanceof TurnResult.Completed completed) {
                 return finish(index, TaskStatus.DONE, bounded(completed.finalMessage()), null);
             } else if (result instanceof TurnResult.Failed failed) {
@@ -384,7 +407,7 @@ public final class Scheduler {
             throws AgentException, SaveFailedException {
         String oldId = spec.sessionId();
         Task task = store.current().tasks().get(index);
-        String newId = SessionIds.newId(store.current().id(), task.id());
+        String newId = agents.newSessionId(runtime.name(), store.current().id(), task.id());
         String note = Timestamps.now() + " session " + oldId + " could not be resumed (" + why
                 + "); started fresh in session " + newId;
         Task saved = change(index, t -> t.starting(newId, Timestamps.now()).withNote(note));
@@ -398,6 +421,24 @@ public final class Scheduler {
         // The steps of the new session see its own id, not the one that could not be resumed.
         return runtime.create(
                 new SessionSpec(newId, spec.task(), spec.workingDirectory(), environment(newId, task), spec.model()));
+    }
+
+    /**
+     * A backend learned its session's real id (or its CLI moved the session to a new one): the plan names it before
+     * the session goes on, so a crash from here on leaves a task that can be resumed in it.
+     */
+    private void sessionIdChanged(RunningTask run, String newId) {
+        Task before = store.current().tasks().get(run.index);
+        if (newId == null || newId.equals(before.sessionId())) {
+            return;
+        }
+        try {
+            Task saved = change(run.index, t -> t.withSessionId(newId));
+            listener.onEvent(new RunEvent.StateChanged(before, saved));
+        } catch (SaveFailedException e) {
+            notice(run.taskId, e.getMessage() + "; the plan does not name session " + newId + ", stopping the task");
+            helpers.execute(run::abort);
+        }
     }
 
     /** The task's end, applied in memory; the coordinator persists it before it is published. */

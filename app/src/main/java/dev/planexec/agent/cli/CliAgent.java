@@ -1,0 +1,130 @@
+package dev.planexec.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.planexec.agent.AgentEnvironment;
+import dev.planexec.agent.AgentException;
+import dev.planexec.agent.AgentProvider;
+import dev.planexec.agent.AgentRuntime;
+import dev.planexec.agent.SessionIds;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One coding-agent CLI that runs a prompt non-interactively and streams JSON lines: what differs between Claude Code,
+ * Codex, Gemini CLI, Pi and Cursor. Everything they share (finding the CLI, starting it in a process group of its
+ * own, reading its stream, keeping its last stderr lines, stopping its process tree, planexec's records of its
+ * sessions) is in {@link CliRuntime} and {@link CliSession}.
+ *
+ * <p>A subclass is a provider listed in {@code META-INF/services/dev.planexec.agent.AgentProvider}.
+ */
+public abstract class CliAgent implements AgentProvider {
+    /**
+     * What a CLI says when it does not have the session it is asked to go on in. Matched against the run's stderr
+     * and the errors in its stream when the run fails; a resume that fails any other way fails the task instead, so
+     * a network or sign-in error never throws a conversation away.
+     */
+    static final Pattern REJECTED =
+            Pattern.compile("(?i)(no [a-z ]*(conversation|session|chat|thread|rollout)s?[a-z ]* found"
+                    + "|(session|conversation|chat|thread)\\b[^\\n]{0,80}\\b(not found|does not exist|doesn't exist"
+                    + "|could not be found|cannot be found|no longer exists)"
+                    + "|(invalid|unknown) (session|conversation|chat|thread))");
+
+    /** The command's name on {@code PATH}. */
+    protected abstract String executable();
+
+    /** How to install the CLI, for the one-line error when it is missing. */
+    protected abstract String installHint();
+
+    /** The arguments after the executable for one run. */
+    protected abstract List<String> arguments(Invocation run);
+
+    /** Handles one JSON object of the CLI's stdout stream. */
+    protected abstract void onEvent(JsonNode event, Turn turn);
+
+    /**
+     * Removes what the CLI itself stored for a session (under any of {@code ids}).
+     *
+     * @throws AgentException saying what planexec could not remove and how the user can, where it cannot
+     */
+    protected abstract void deleteStored(SessionRecord record, List<String> ids, Map<String, String> env)
+            throws AgentException;
+
+    /**
+     * Whether the CLI names its sessions itself and planexec only learns the id from its output (Codex), or from a
+     * command run before the first prompt (Cursor). The plan then holds planexec's placeholder id until then.
+     */
+    protected boolean learnsId() {
+        return false;
+    }
+
+    /**
+     * For a CLI that creates its session with a command of its own before the first prompt: the arguments of that
+     * command, whose output's last line is the new id. {@code null} when the first run creates it.
+     */
+    protected List<String> createArguments() {
+        return null;
+    }
+
+    /** For a CLI whose session is a file planexec chooses (Pi): its name's suffix. {@code null} for none. */
+    protected String sessionFileSuffix() {
+        return null;
+    }
+
+    /** The environment variable naming the CLI's path, e.g. {@code PLANEXEC_CLAUDE_CLI}. */
+    public final String cliVariable() {
+        return "PLANEXEC_" + name().toUpperCase(Locale.ROOT) + "_CLI";
+    }
+
+    /** Whether {@code id} is planexec's placeholder, not yet replaced by the id the CLI named. */
+    final boolean isPlaceholder(String id) {
+        return learnsId() && id.startsWith(SessionIds.PREFIX);
+    }
+
+    @Override
+    public AgentRuntime open(AgentEnvironment environment) {
+        return new CliRuntime(this, environment);
+    }
+
+    // ---- small helpers for the subclasses' stream mapping ---------------------------------------------------------
+
+    /** A short one-line rendering of a tool's input, for the log. */
+    protected static String brief(JsonNode input) {
+        if (input == null || input.isMissingNode() || input.isNull()) {
+            return "";
+        }
+        for (String key : List.of("command", "cmd", "file_path", "path", "pattern", "url", "query")) {
+            if (input.path(key).isValueNode()) {
+                return oneLine(input.path(key).asText());
+            }
+        }
+        return oneLine(input.isValueNode() ? input.asText() : input.toString());
+    }
+
+    protected static String oneLine(String text) {
+        String line = text == null ? "" : text.replaceAll("\\s+", " ").trim();
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    }
+
+    /** {@code content} as text: a string, or the text parts of an array of content blocks. */
+    protected static String text(JsonNode content) {
+        if (content == null || content.isMissingNode() || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        StringBuilder text = new StringBuilder();
+        if (content.isArray()) {
+            for (JsonNode part : content) {
+                if (part.isTextual()) {
+                    text.append(part.asText());
+                } else if (part.path("text").isTextual()) {
+                    text.append(part.path("text").asText());
+                }
+            }
+        }
+        return text.toString();
+    }
+}

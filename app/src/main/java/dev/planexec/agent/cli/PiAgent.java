@@ -1,0 +1,102 @@
+package dev.planexec.agent.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.planexec.agent.AgentEvent;
+import dev.planexec.agent.AgentException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Pi ({@code npm install -g @mariozechner/pi-coding-agent}): {@code pi -p --mode json --session PATH PROMPT}. planexec
+ * chooses the session file, {@code <state>/pi/<id>.jsonl} (0600, named from the sanitized id), and passes the same
+ * file to go on: Pi creates it if missing, so Resume checks first that it is still there. Pi's stream
+ * ({@code agent_*}, {@code turn_*}, {@code message_*}, {@code tool_execution_*}) carries ids of Pi's own (messages,
+ * tool calls) that are never taken for the session's. Clean Up removes the session file.
+ */
+public final class PiAgent extends CliAgent {
+
+    @Override
+    public String name() {
+        return "pi";
+    }
+
+    @Override
+    protected String executable() {
+        return "pi";
+    }
+
+    @Override
+    protected String installHint() {
+        return "install Pi with 'npm install -g @mariozechner/pi-coding-agent'";
+    }
+
+    @Override
+    protected String sessionFileSuffix() {
+        return ".jsonl";
+    }
+
+    @Override
+    protected List<String> arguments(Invocation run) {
+        List<String> args = new ArrayList<>(
+                List.of("-p", "--mode", "json", "--session", run.sessionFile().toString()));
+        if (run.model() != null) {
+            args.add("--model");
+            args.add(run.model());
+        }
+        args.add(run.prompt());
+        return args;
+    }
+
+    @Override
+    protected void onEvent(JsonNode event, Turn turn) {
+        switch (event.path("type").asText()) {
+            case "message_update" -> {
+                JsonNode update = event.path("assistantMessageEvent");
+                if ("text_delta".equals(update.path("type").asText())) {
+                    turn.delta(update.path("delta").asText());
+                }
+            }
+            case "message_end" -> {
+                JsonNode message = event.path("message");
+                if ("assistant".equals(message.path("role").asText())) {
+                    String stop = message.path("stopReason").asText("");
+                    if ("error".equals(stop)) {
+                        turn.failed("pi: " + message.path("errorMessage").asText("the model call failed"));
+                    } else {
+                        turn.messageEnded(text(message.path("content")));
+                    }
+                }
+            }
+            case "tool_execution_start" -> {
+                turn.newMessage();
+                turn.emit(new AgentEvent.ToolStart(
+                        event.path("toolCallId").asText(),
+                        event.path("toolName").asText(),
+                        brief(event.path("args"))));
+            }
+            case "tool_execution_end" ->
+                turn.emit(new AgentEvent.ToolEnd(
+                        event.path("toolCallId").asText(),
+                        event.path("toolName").asText(),
+                        !event.path("isError").asBoolean(false),
+                        oneLine(text(event.path("result").path("content")))));
+            case "agent_end" -> {
+                if (turn.error() == null) {
+                    turn.completed(null);
+                }
+            }
+            default -> {}
+        }
+    }
+
+    @Override
+    protected void deleteStored(SessionRecord record, List<String> ids, Map<String, String> env) throws AgentException {
+        List<Path> files = new ArrayList<>();
+        if (record != null && record.sessionFile() != null) {
+            files.add(Path.of(record.sessionFile()));
+        }
+        StoredFiles.removeAll(name(), files);
+    }
+}

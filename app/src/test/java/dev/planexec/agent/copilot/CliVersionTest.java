@@ -1,0 +1,29 @@
+package dev.planexec.agent.copilot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CliVersionTest {
+
+    @Test
+    void reads_the_version_the_cli_prints() {
+        assertEquals(
+                Optional.of(new CliVersion(1, 0, 50)),
+                CliVersion.parse("GitHub Copilot CLI 1.0.50.\nRun 'copilot update' to check for updates.\n"));
+        assertEquals(Optional.of(new CliVersion(1, 0, 102)), CliVersion.parse("1.0.102\n"));
+        assertEquals(Optional.empty(), CliVersion.parse("command not found"));
+    }
+
+    @Test
+    void versions_up_to_the_pinned_one_work_with_the_sdk() {
+        assertTrue(new CliVersion(1, 0, 50).supported());
+        assertTrue(new CliVersion(1, 0, 24).supported());
+        assertFalse(new CliVersion(1, 0, 52).supported());
+        assertFalse(new CliVersion(1, 0, 102).supported());
+        assertFalse(new CliVersion(1, 1, 0).supported());
+    }
+}
