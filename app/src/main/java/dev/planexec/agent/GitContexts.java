@@ -1,5 +1,6 @@
 package dev.planexec.agent;
 
+import dev.planexec.agent.process.ProcessTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -38,10 +39,9 @@ public final class GitContexts {
         command[2] = cwd.toString();
         System.arraycopy(args, 0, command, 3, args.length);
         try {
-            Process process = new ProcessBuilder(command)
+            Process process = ProcessTrees.launch(new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
             byte[] out = process.getInputStream().readAllBytes();
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -53,7 +53,7 @@ public final class PlanLock implements AutoCloseable {
                 lock = null; // this very process holds it
             }
             if (lock == null) {
-                long pid = readPid(channel);
+                long pid = holderPid(channel);
                 channel.close();
                 throw new PlanLockedException(
                         planFile + " is being run by process " + (pid > 0 ? pid : "(unknown)") + " (lock: " + file
@@ -103,6 +103,25 @@ public final class PlanLock implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * The PID in a lock file another run holds. That run writes it just after taking the lock, so a run that comes at
+     * that very moment may find the file still empty: it waits a little for the PID.
+     */
+    private static long holderPid(FileChannel channel) throws IOException {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        long pid = readPid(channel);
+        while (pid <= 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            pid = readPid(channel);
+        }
+        return pid;
     }
 
     private static long readPid(FileChannel channel) throws IOException {

@@ -30,9 +30,24 @@ public final class ProcessTrees {
             command.add(0, SETSID.toString());
             builder.command(command);
         }
-        Process process = builder.start();
+        Process process = launch(builder);
         ProcessReaper.register(process.toHandle());
         return process;
+    }
+
+    private static final Object LAUNCH = new Object();
+
+    /**
+     * {@link ProcessBuilder#start()}, one at a time in this JVM. The JDK launches a child through a helper
+     * ({@code jspawnhelper}) that reads its instructions from a pipe; a helper launched meanwhile inherits that
+     * pipe's open end until it closes its descriptors. If planexec is killed with {@code kill -9} while two launches
+     * overlap, each helper waits for ever on a pipe the other holds open. Launching one at a time rules that out, at
+     * the cost of about a millisecond per launch.
+     */
+    public static Process launch(ProcessBuilder builder) throws IOException {
+        synchronized (LAUNCH) {
+            return builder.start();
+        }
     }
 
     /**
@@ -117,10 +132,9 @@ public final class ProcessTrees {
         List<String> command = new ArrayList<>(List.of("kill", "-" + signal, "--"));
         groups.forEach(g -> command.add("-" + g));
         try {
-            Process kill = new ProcessBuilder(command)
+            Process kill = launch(new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD));
             kill.waitFor(2, TimeUnit.SECONDS);
         } catch (IOException e) {
             // No kill(1) here: the per-process signals above still reach the tree.
