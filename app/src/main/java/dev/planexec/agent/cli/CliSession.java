@@ -206,7 +206,7 @@ final class CliSession implements AgentSession {
         listener.onEvent(new AgentEvent.SessionIdChanged(newId));
         try {
             boolean hadRecord = records.find(before).isPresent();
-            record = hadRecord ? record.movedTo(newId, Instant.now()) : withId(newId);
+            record = whileRunning(hadRecord ? record.movedTo(newId, Instant.now()) : withId(newId));
             records.save(record);
             if (hadRecord) {
                 records.delete(before);
@@ -215,6 +215,19 @@ final class CliSession implements AgentSession {
             listener.onEvent(new AgentEvent.Notice(
                     "cannot record " + agent.name() + " session " + newId + ": " + e.getMessage()));
         }
+    }
+
+    /**
+     * The record, with the CLI running this turn if it has none yet (a CLI that names the session itself started
+     * before there was a record to put it in): a run killed with {@code kill -9} now leaves a process the next stops.
+     */
+    private SessionRecord whileRunning(SessionRecord r) {
+        Process running = current;
+        if (r.pid() > 0 || running == null || !running.isAlive()) {
+            return r;
+        }
+        Instant started = running.toHandle().info().startInstant().orElse(null);
+        return started == null ? r : r.running(running.pid(), started);
     }
 
     private SessionRecord withId(String id) {
