@@ -76,7 +76,13 @@ public final class SessionJanitor implements AutoCloseable {
             try {
                 sessions = runtime(agent).list(new SessionFilter(null, null, null, null, SessionIds.PREFIX));
             } catch (AgentException e) {
-                warnings.accept(agent + ": " + e.getMessage());
+                // Looking through every agent, one that was never used here (no folder of its own in the state
+                // folder) and cannot be opened has no sessions to show: no need to say its CLI is missing.
+                if (!agents.isEmpty()
+                        || java.nio.file.Files.isDirectory(
+                                environment.stateDir().resolve(agent))) {
+                    warnings.accept(agent + ": " + e.getMessage());
+                }
                 continue;
             }
             for (SessionInfo session : sessions) {
