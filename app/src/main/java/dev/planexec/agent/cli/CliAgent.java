@@ -6,6 +6,7 @@ import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentProvider;
 import dev.planexec.agent.AgentRuntime;
 import dev.planexec.agent.SessionIds;
+import dev.planexec.agent.SessionRecord;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

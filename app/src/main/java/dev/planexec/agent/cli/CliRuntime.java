@@ -9,6 +9,8 @@ import dev.planexec.agent.SessionContext;
 import dev.planexec.agent.SessionFilter;
 import dev.planexec.agent.SessionIds;
 import dev.planexec.agent.SessionInfo;
+import dev.planexec.agent.SessionRecord;
+import dev.planexec.agent.SessionRecords;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
 import dev.planexec.agent.process.ProcessTrees;

@@ -8,6 +8,8 @@ import dev.planexec.agent.AgentEventListener;
 import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentSession;
 import dev.planexec.agent.SessionContext;
+import dev.planexec.agent.SessionRecord;
+import dev.planexec.agent.SessionRecords;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
 import dev.planexec.agent.TurnResult;

@@ -3,6 +3,7 @@ package dev.planexec.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.planexec.agent.AgentEvent;
 import dev.planexec.agent.AgentException;
+import dev.planexec.agent.SessionRecord;
 import dev.planexec.agent.process.ProcessTrees;
 import java.io.File;
 import java.io.IOException;

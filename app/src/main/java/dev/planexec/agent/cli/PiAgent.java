@@ -3,6 +3,7 @@ package dev.planexec.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.planexec.agent.AgentEvent;
 import dev.planexec.agent.AgentException;
+import dev.planexec.agent.SessionRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

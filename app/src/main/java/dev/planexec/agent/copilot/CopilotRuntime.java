@@ -20,6 +20,8 @@ import dev.planexec.agent.SessionContext;
 import dev.planexec.agent.SessionFilter;
 import dev.planexec.agent.SessionIds;
 import dev.planexec.agent.SessionInfo;
+import dev.planexec.agent.SessionRecord;
+import dev.planexec.agent.SessionRecords;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
 import dev.planexec.store.LogFile;
@@ -288,9 +290,8 @@ final class CopilotRuntime implements AgentRuntime {
             throw new SessionUnavailableException("Copilot has no session " + id + " any more");
         }
         removeStaleLocks(id);
-        Optional<SessionRecords.Entry> recorded = records.read(id);
-        SessionContext context =
-                recorded.map(SessionRecords.Entry::context).orElseGet(() -> git.of(spec.workingDirectory()));
+        Optional<SessionRecord> recorded = records.find(id);
+        SessionContext context = recorded.map(SessionRecord::context).orElseGet(() -> git.of(spec.workingDirectory()));
         CopilotAgentSession session = new CopilotAgentSession(id, context, this);
         ResumeSessionConfig config = new ResumeSessionConfig()
                 .setClientName("planexec")
@@ -330,7 +331,12 @@ final class CopilotRuntime implements AgentRuntime {
     public List<SessionInfo> list(SessionFilter filter) throws AgentException {
         ensureUsable();
         List<SessionMetadata> listed = await(client.listSessions(), CALL_TIMEOUT);
-        Map<String, SessionRecords.Entry> recorded = records.readAll();
+        Map<String, SessionRecord> recorded = new java.util.HashMap<>();
+        try {
+            records.all().forEach(r -> recorded.put(r.sessionId(), r));
+        } catch (IOException e) {
+            log.info("copilot: cannot read session records: " + e.getMessage()); // listed without them
+        }
         List<SessionInfo> sessions = new ArrayList<>();
         for (SessionMetadata metadata : listed) {
             if (metadata.getSessionId() == null) {
@@ -342,9 +348,9 @@ final class CopilotRuntime implements AgentRuntime {
             }
         }
         Instant stale = Instant.now().minus(STALE_RECORD);
-        for (SessionRecords.Entry gone : recorded.values()) {
-            if (gone.createdAt() != null && gone.createdAt().isBefore(stale) && !isOpen(gone.id())) {
-                forgetRecord(gone.id());
+        for (SessionRecord gone : recorded.values()) {
+            if (gone.createdAt() != null && gone.createdAt().isBefore(stale) && !isOpen(gone.sessionId())) {
+                forgetRecord(gone.sessionId());
             }
         }
         sessions.sort(Comparator.comparing(
@@ -360,7 +366,7 @@ final class CopilotRuntime implements AgentRuntime {
         if (metadata == null) {
             return Optional.empty();
         }
-        return Optional.of(info(metadata, records.read(sessionId).orElse(null)));
+        return Optional.of(info(metadata, records.find(sessionId).orElse(null)));
     }
 
     /** {@code session.delete}, then whatever the CLI left of the session on disk, then planexec's record. */
@@ -473,8 +479,19 @@ final class CopilotRuntime implements AgentRuntime {
 
     private void record(SessionSpec spec, SessionContext context) throws AgentException {
         try {
-            records.write(new SessionRecords.Entry(
-                    spec.sessionId(), spec.task().taskId(), spec.task().planFile(), Instant.now(), context));
+            Instant now = Instant.now();
+            records.save(new SessionRecord(
+                    CopilotAgentProvider.NAME,
+                    spec.sessionId(),
+                    spec.task().taskId(),
+                    spec.task().planFile(),
+                    context,
+                    now,
+                    now,
+                    List.of(),
+                    null,
+                    0,
+                    null));
         } catch (IOException e) {
             throw new AgentException("cannot record Copilot session " + spec.sessionId() + ": " + e.getMessage());
         }
@@ -492,7 +509,7 @@ final class CopilotRuntime implements AgentRuntime {
         return open.stream().anyMatch(s -> s.id().equals(sessionId));
     }
 
-    private SessionInfo info(SessionMetadata metadata, SessionRecords.Entry record) {
+    private SessionInfo info(SessionMetadata metadata, SessionRecord record) {
         SessionContext context = record != null ? record.context() : contextOf(metadata.getContext());
         return new SessionInfo(
                 metadata.getSessionId(),

@@ -64,7 +64,8 @@ class CopilotRunIT {
             Path record = world.state().resolve("copilot").resolve(task.sessionId() + ".json");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(record)));
             JsonNode json = new ObjectMapper().readTree(record.toFile());
-            assertEquals(task.id(), json.path("task").asText());
+            assertEquals(task.id(), json.path("taskId").asText());
+            assertEquals(task.sessionId(), json.path("sessionId").asText());
             assertEquals(plan.toAbsolutePath().toString(), json.path("plan").asText());
             assertEquals(
                     world.work().toString(), json.path("context").path("cwd").asText());

@@ -1,12 +1,10 @@
-package dev.planexec.agent.cli;
+package dev.planexec.agent;
 
-import dev.planexec.agent.SessionContext;
-import dev.planexec.agent.SessionInfo;
 import java.time.Instant;
 import java.util.List;
 
 /**
- * planexec's own note of a session it created through a CLI: what tells planexec's sessions apart from the user's
+ * planexec's own note of a session it created through an agent's CLI (Copilot, Claude Code, ...): what tells planexec's sessions apart from the user's
  * other sessions of that CLI (a Claude Code id is a bare UUID), and the list {@code sessions list} shows where the CLI
  * cannot list its sessions.
  *
@@ -16,7 +14,7 @@ import java.util.List;
  * @param pid the CLI process running a turn of the session now, or 0; with {@code pidStarted}, what a run killed
  *     with {@code kill -9} left running, stopped before the session is resumed or removed
  */
-record SessionRecord(
+public record SessionRecord(
         String agent,
         String sessionId,
         String taskId,
@@ -29,23 +27,23 @@ record SessionRecord(
         long pid,
         Instant pidStarted) {
 
-    SessionRecord {
+    public SessionRecord {
         previousIds = List.copyOf(previousIds);
     }
 
-    SessionRecord movedTo(String newId, Instant now) {
+    public SessionRecord movedTo(String newId, Instant now) {
         List<String> before = new java.util.ArrayList<>(previousIds);
         before.add(sessionId);
         return new SessionRecord(
                 agent, newId, taskId, planFile, context, createdAt, now, before, sessionFile, pid, pidStarted);
     }
 
-    SessionRecord touched(Instant now) {
+    public SessionRecord touched(Instant now) {
         return new SessionRecord(
                 agent, sessionId, taskId, planFile, context, createdAt, now, previousIds, sessionFile, 0, null);
     }
 
-    SessionRecord running(long processId, Instant started) {
+    public SessionRecord running(long processId, Instant started) {
         return new SessionRecord(
                 agent,
                 sessionId,
@@ -60,7 +58,7 @@ record SessionRecord(
                 started);
     }
 
-    SessionInfo info() {
+    public SessionInfo info() {
         return new SessionInfo(sessionId, agent, context, createdAt, lastActivity, taskId, planFile, null);
     }
 }

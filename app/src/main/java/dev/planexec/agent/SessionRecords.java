@@ -1,10 +1,8 @@
-package dev.planexec.agent.cli;
+package dev.planexec.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.planexec.agent.SessionContext;
-import dev.planexec.agent.SessionIds;
 import dev.planexec.store.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,26 +18,26 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * The records of one CLI agent's sessions: {@code <state>/<agent>/<id>.json}, one small JSON file each, 0600 in a
+ * The records of one agent's sessions (see {@link SessionRecord}): {@code <state>/<agent>/<id>.json}, one small JSON file each, 0600 in a
  * 0700 folder, named with {@link SessionIds#fileName} so no id reaches outside the folder. Each is replaced
  * atomically, so a crash leaves the old record or the new one.
  */
-final class SessionRecords {
+public final class SessionRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUFFIX = ".json";
 
     private final Path dir;
 
-    SessionRecords(Path dir) {
+    public SessionRecords(Path dir) {
         this.dir = dir;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
     /** A file in the agent's folder for {@code sessionId} with {@code suffix}, e.g. Pi's session file. */
-    Path fileFor(String sessionId, String suffix) {
+    public Path fileFor(String sessionId, String suffix) {
         Path file = dir.resolve(SessionIds.fileName(sessionId) + suffix).normalize();
         if (!dir.equals(file.getParent())) {
             throw new IllegalArgumentException("session id escapes " + dir + ": " + sessionId);
@@ -47,7 +45,7 @@ final class SessionRecords {
         return file;
     }
 
-    synchronized void save(SessionRecord record) throws IOException {
+    public synchronized void save(SessionRecord record) throws IOException {
         SecureFiles.createDirectories(dir);
         ObjectNode node = JSON.createObjectNode();
         node.put("agent", record.agent());
@@ -77,11 +75,11 @@ final class SessionRecords {
         }
     }
 
-    Optional<SessionRecord> find(String sessionId) {
+    public Optional<SessionRecord> find(String sessionId) {
         return read(fileFor(sessionId, SUFFIX)).filter(r -> r.sessionId().equals(sessionId));
     }
 
-    List<SessionRecord> all() throws IOException {
+    public List<SessionRecord> all() throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -94,7 +92,7 @@ final class SessionRecords {
         return records;
     }
 
-    synchronized void delete(String sessionId) throws IOException {
+    public synchronized void delete(String sessionId) throws IOException {
         Files.deleteIfExists(fileFor(sessionId, SUFFIX));
     }
 
