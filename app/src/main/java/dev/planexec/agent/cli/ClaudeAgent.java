@@ -47,10 +47,7 @@ public final class ClaudeAgent extends CliAgent {
         List<String> args = new ArrayList<>(List.of("-p", run.prompt(), "--output-format", "stream-json", "--verbose"));
         args.add(run.resume() ? "--resume" : "--session-id");
         args.add(run.sessionId());
-        if (run.model() != null) {
-            args.add("--model");
-            args.add(run.model());
-        }
+        addModel(args, run);
         return args;
     }
 

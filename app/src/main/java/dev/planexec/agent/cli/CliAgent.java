@@ -38,6 +38,14 @@ public abstract class CliAgent implements AgentProvider {
     /** How to install the CLI, for the one-line error when it is missing. */
     protected abstract String installHint();
 
+    /** Adds {@code --model NAME} when {@code --model} was given: every CLI here spells it the same way. */
+    protected static void addModel(List<String> args, Invocation run) {
+        if (run.model() != null) {
+            args.add("--model");
+            args.add(run.model());
+        }
+    }
+
     /** The arguments after the executable for one run. */
     protected abstract List<String> arguments(Invocation run);
 

@@ -45,10 +45,7 @@ public final class CodexAgent extends CliAgent {
     protected List<String> arguments(Invocation run) {
         // A plan's folder need not be a git repository.
         List<String> args = new ArrayList<>(List.of("exec", "--json", "--skip-git-repo-check"));
-        if (run.model() != null) {
-            args.add("--model");
-            args.add(run.model());
-        }
+        addModel(args, run);
         if (run.sessionId() != null) {
             args.add("resume");
             args.add(run.sessionId());

@@ -51,10 +51,7 @@ public final class CursorAgent extends CliAgent {
         List<String> args = new ArrayList<>(List.of("-p", run.prompt(), "--output-format", "stream-json"));
         args.add("--resume");
         args.add(run.sessionId());
-        if (run.model() != null) {
-            args.add("--model");
-            args.add(run.model());
-        }
+        addModel(args, run);
         return args;
     }
 

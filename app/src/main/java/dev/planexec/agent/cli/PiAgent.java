@@ -42,10 +42,7 @@ public final class PiAgent extends CliAgent {
     protected List<String> arguments(Invocation run) {
         List<String> args = new ArrayList<>(
                 List.of("-p", "--mode", "json", "--session", run.sessionFile().toString()));
-        if (run.model() != null) {
-            args.add("--model");
-            args.add(run.model());
-        }
+        addModel(args, run);
         args.add(run.prompt());
         return args;
     }
