@@ -11,6 +11,8 @@ import dev.planexec.agent.AgentEvent;
 import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentRegistry;
 import dev.planexec.agent.SessionIds;
+import dev.planexec.agent.SessionRecord;
+import dev.planexec.agent.SessionRecords;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.run.RunEvent;
@@ -22,6 +24,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,6 +145,27 @@ class CliAgentContractTest {
             }
             assertFalse(args.contains("--session-id"), args.toString());
             assertTrue(args.stream().anyMatch(a -> a.contains("was interrupted")), "the continuation prompt");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"claude", "codex", "gemini", "cursor"}) // pi's session is the file planexec chose
+    void an_id_the_cli_reports_on_resume_replaces_the_old_one_in_the_plan(String agent) {
+        try (FakeCli cli = FakeCli.in(tempDir, agent)) {
+            stopWhileHanging(cli);
+            String before = cli.task().sessionId();
+            String moved = agent.equals("claude") ? UUID.randomUUID().toString() : "moved-" + agent + "-session";
+            cli.env.put("FAKE_RESUME_AS", moved);
+
+            cli.resume("normal");
+
+            Task resumed = cli.task();
+            assertEquals(TaskStatus.DONE, resumed.status(), () -> "error: " + resumed.error());
+            assertEquals(moved, resumed.sessionId(), "the id of this run's output is the one in the plan");
+            SessionRecord record = new SessionRecords(cli.state.resolve(agent))
+                    .find(moved)
+                    .orElseThrow(() -> new AssertionError("no record of " + moved));
+            assertTrue(record.previousIds().contains(before), record.toString());
         }
     }
 

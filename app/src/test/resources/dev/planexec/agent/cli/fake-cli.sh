@@ -6,6 +6,8 @@
 #   crash   two lines of it, then lines on stderr, exit 3
 #   hang    one line of it, then sleeps (in $FAKE_SLEEP, a marked copy of sleep, with a second one in the background)
 # A resume of the session $FAKE_REJECT_ID is refused the way that CLI refuses an unknown session.
+# With $FAKE_RESUME_AS set, a resumed session reports that id in its stream instead (a CLI that moves a session to a
+# new id when it goes on in it).
 {
   echo "--- run"
   for a in "$@"; do printf 'arg: %s\n' "$a"; done
@@ -43,6 +45,8 @@ if [ -n "$resume" ] && [ "$id" = "$FAKE_REJECT_ID" ]; then
     *) echo "Error: chat $id not found" >&2; exit 1 ;;
   esac
 fi
+
+[ -n "$resume" ] && [ -n "$FAKE_RESUME_AS" ] && id="$FAKE_RESUME_AS"
 
 stream="$FAKE_FIXTURES/$FAKE_AGENT-normal.jsonl"
 case "${FAKE_MODE:-normal}" in
