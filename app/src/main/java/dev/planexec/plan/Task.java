@@ -75,131 +75,40 @@ public record Task(
 
     /** Write-ahead state: the task is about to run in {@code newSessionId}, its attempt count goes up. */
     public Task starting(String newSessionId, String now) {
-        return new Task(
-                id,
-                title,
-                description,
-                acceptanceCriteria,
-                dependsOn,
-                steps,
+        return run(
                 TaskStatus.IN_PROGRESS,
                 newSessionId,
                 agentResult,
-                agent,
                 now,
                 null,
                 attempts + 1,
                 null,
                 sessionContext,
-                notes,
-                source);
+                notes);
     }
 
     /** The task goes on in the session it already names (Resume). */
     public Task resuming(String now) {
-        return new Task(
-                id,
-                title,
-                description,
-                acceptanceCriteria,
-                dependsOn,
-                steps,
-                TaskStatus.IN_PROGRESS,
-                sessionId,
-                agentResult,
-                agent,
-                startedAt == null ? now : startedAt,
-                null,
-                attempts,
-                null,
-                sessionContext,
-                notes,
-                source);
+        String started = startedAt == null ? now : startedAt;
+        return run(
+                TaskStatus.IN_PROGRESS, sessionId, agentResult, started, null, attempts, null, sessionContext, notes);
     }
 
     public Task finished(TaskStatus newStatus, String result, String newError, String now) {
-        return new Task(
-                id,
-                title,
-                description,
-                acceptanceCriteria,
-                dependsOn,
-                steps,
-                newStatus,
-                sessionId,
-                result,
-                agent,
-                startedAt,
-                now,
-                attempts,
-                newError,
-                sessionContext,
-                notes,
-                source);
+        return run(newStatus, sessionId, result, startedAt, now, attempts, newError, sessionContext, notes);
     }
 
     public Task withStatus(TaskStatus newStatus) {
-        return new Task(
-                id,
-                title,
-                description,
-                acceptanceCriteria,
-                dependsOn,
-                steps,
-                newStatus,
-                sessionId,
-                agentResult,
-                agent,
-                startedAt,
-                finishedAt,
-                attempts,
-                error,
-                sessionContext,
-                notes,
-                source);
+        return run(newStatus, sessionId, agentResult, startedAt, finishedAt, attempts, error, sessionContext, notes);
     }
 
     /** The same task in another session: the one a backend reported once it named it (Codex, Cursor). */
     public Task withSessionId(String newSessionId) {
-        return new Task(
-                id,
-                title,
-                description,
-                acceptanceCriteria,
-                dependsOn,
-                steps,
-                status,
-                newSessionId,
-                agentResult,
-                agent,
-                startedAt,
-                finishedAt,
-                attempts,
-                error,
-                sessionContext,
-                notes,
-                source);
+        return run(status, newSessionId, agentResult, startedAt, finishedAt, attempts, error, sessionContext, notes);
     }
 
     public Task withSessionContext(Map<String, String> context) {
-        return new Task(
-                id,
-                title,
-                description,
-                acceptanceCriteria,
-                dependsOn,
-                steps,
-                status,
-                sessionId,
-                agentResult,
-                agent,
-                startedAt,
-                finishedAt,
-                attempts,
-                error,
-                Map.copyOf(context),
-                notes,
-                source);
+        return run(status, sessionId, agentResult, startedAt, finishedAt, attempts, error, Map.copyOf(context), notes);
     }
 
     public Task withNote(String note) {
@@ -208,46 +117,12 @@ public record Task(
         if (more.size() > MAX_NOTES) {
             more = more.subList(more.size() - MAX_NOTES, more.size());
         }
-        return new Task(
-                id,
-                title,
-                description,
-                acceptanceCriteria,
-                dependsOn,
-                steps,
-                status,
-                sessionId,
-                agentResult,
-                agent,
-                startedAt,
-                finishedAt,
-                attempts,
-                error,
-                sessionContext,
-                more,
-                source);
+        return run(status, sessionId, agentResult, startedAt, finishedAt, attempts, error, sessionContext, more);
     }
 
     /** As if it never ran: what {@code planexec reset} does. Only the user's fields remain. */
     public Task cleared() {
-        return new Task(
-                id,
-                title,
-                description,
-                acceptanceCriteria,
-                dependsOn,
-                steps,
-                TaskStatus.PENDING,
-                null,
-                null,
-                agent,
-                null,
-                null,
-                0,
-                null,
-                Map.of(),
-                List.of(),
-                source);
+        return run(TaskStatus.PENDING, null, null, null, null, 0, null, Map.of(), List.of());
     }
 
     /**
@@ -255,6 +130,20 @@ public record Task(
      * and notes stay, as the task's history.
      */
     public Task pendingWithoutSession() {
+        return run(TaskStatus.PENDING, null, null, null, null, attempts, null, Map.of(), notes);
+    }
+
+    /** This task with other run fields: what the user wrote (id, title, steps, ...) never changes while it runs. */
+    private Task run(
+            TaskStatus newStatus,
+            String newSessionId,
+            String newResult,
+            String newStartedAt,
+            String newFinishedAt,
+            int newAttempts,
+            String newError,
+            Map<String, String> newContext,
+            List<String> newNotes) {
         return new Task(
                 id,
                 title,
@@ -262,16 +151,16 @@ public record Task(
                 acceptanceCriteria,
                 dependsOn,
                 steps,
-                TaskStatus.PENDING,
-                null,
-                null,
+                newStatus,
+                newSessionId,
+                newResult,
                 agent,
-                null,
-                null,
-                attempts,
-                null,
-                Map.of(),
-                notes,
+                newStartedAt,
+                newFinishedAt,
+                newAttempts,
+                newError,
+                newContext,
+                newNotes,
                 source);
     }
 }
