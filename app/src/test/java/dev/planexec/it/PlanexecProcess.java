@@ -68,7 +68,7 @@ final class PlanexecProcess implements AutoCloseable {
         int n = COUNTER.incrementAndGet();
         Path out = logDir.resolve(String.format("planexec-%03d.out", n));
         Path err = logDir.resolve(String.format("planexec-%03d.err", n));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(DefaultSignals.command(command))
                 .directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(out.toFile())

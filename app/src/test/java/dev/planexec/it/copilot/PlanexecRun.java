@@ -1,5 +1,6 @@
 package dev.planexec.it.copilot;
 
+import dev.planexec.it.DefaultSignals;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ final class PlanexecRun implements AutoCloseable {
         int n = COUNTER.incrementAndGet();
         Path out = logDir.resolve(String.format("planexec-%03d.out", n));
         Path err = logDir.resolve(String.format("planexec-%03d.err", n));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(DefaultSignals.command(command))
                 .directory(workDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(out.toFile())
