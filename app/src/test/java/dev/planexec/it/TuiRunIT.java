@@ -181,15 +181,11 @@ class TuiRunIT {
         }
 
         /**
-         * The repository's demo plan, as it is, at {@code plans/demo.json} in the temp folder (its
+         * The repository's demo plan, fresh, at {@code plans/demo.json} in the temp folder (its
          * {@code workingDirectory} is {@code ..}, so what it makes lands in the temp folder too).
          */
         Path demo() throws IOException {
-            Path root = Path.of(System.getProperty("planexec.root", ".."));
-            Path plan = dir.resolve("plans/demo.json");
-            Files.createDirectories(plan.getParent());
-            Files.copy(root.resolve("plans/demo.json"), plan);
-            return plan;
+            return RepoPlans.freshCopy("demo.json", dir.resolve("plans/demo.json"));
         }
 
         /** {@code dir/plan.json} with the given tasks (JSON objects, comma separated) on the local agent. */

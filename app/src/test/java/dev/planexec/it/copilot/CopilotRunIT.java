@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.planexec.it.RepoPlans;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.Plans;
@@ -92,9 +93,7 @@ class CopilotRunIT {
 
     @Test
     void the_sample_plan_runs_through_copilot_as_it_is() throws Exception {
-        Path sample = Path.of(System.getProperty("planexec.root", "..")).resolve("plans/copilot-demo.json");
-        Path plan = Files.createDirectories(world.work().resolve("plans")).resolve("copilot-demo.json");
-        Files.copy(sample, plan);
+        Path plan = RepoPlans.freshCopy("copilot-demo.json", world.work().resolve("plans/copilot-demo.json"));
 
         PlanexecRun run = world.planexecToEnd(RUN, "run", plan.toString(), "--plain", "--model", "fake-model-2");
 
