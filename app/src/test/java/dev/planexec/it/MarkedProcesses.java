@@ -15,13 +15,13 @@ import java.util.stream.Stream;
  * whose command line or environment holds it. planexec passes its environment on to every step, so a step's
  * grandchild ({@code sleep 300 &}) carries the marker even when its own command line does not.
  */
-final class MarkedProcesses {
+public final class MarkedProcesses {
     private static final Path PROC = Path.of("/proc");
 
     private MarkedProcesses() {}
 
     /** A live process that carries the marker. */
-    record Found(long pid, String cmdline) {
+    public record Found(long pid, String cmdline) {
         @Override
         public String toString() {
             return pid + " " + cmdline;
@@ -29,7 +29,7 @@ final class MarkedProcesses {
     }
 
     /** Every live (not zombie) process carrying {@code marker}, except the ones in {@code except}. */
-    static List<Found> alive(String marker, Set<Long> except) {
+    public static List<Found> alive(String marker, Set<Long> except) {
         byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
         List<Found> found = new ArrayList<>();
         long self = ProcessHandle.current().pid();
@@ -58,17 +58,17 @@ final class MarkedProcesses {
         return found;
     }
 
-    static List<Found> alive(String marker) {
+    public static List<Found> alive(String marker) {
         return alive(marker, Set.of());
     }
 
     /** The marked processes whose command line matches {@code regex}. */
-    static List<Found> matching(String marker, String regex) {
+    public static List<Found> matching(String marker, String regex) {
         return alive(marker).stream().filter(f -> f.cmdline().matches(regex)).toList();
     }
 
     /** Waits up to {@code timeout} for every marked process to be gone; returns those still alive. */
-    static List<Found> awaitNone(String marker, Set<Long> except, Duration timeout) {
+    public static List<Found> awaitNone(String marker, Set<Long> except, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Found> left = alive(marker, except);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
@@ -79,7 +79,7 @@ final class MarkedProcesses {
     }
 
     /** SIGKILLs every marked process (not ours); returns what it found. */
-    static List<Found> killAll(String marker) {
+    public static List<Found> killAll(String marker) {
         List<Found> found = alive(marker);
         for (Found f : found) {
             ProcessHandle.of(f.pid()).ifPresent(ProcessHandle::destroyForcibly);

@@ -10,6 +10,7 @@ import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import dev.planexec.run.RunEvent;
 import dev.planexec.run.RunListener;
+import dev.planexec.store.SecureFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
@@ -29,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import javax.management.ListenerNotFoundException;
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -144,7 +144,7 @@ public final class TuiBenchmark {
                 localRun.close(); // stops the run and waits for its end: nothing writes to dir after this
             }
             screen.stopScreen();
-            deleteTree(dir);
+            SecureFiles.deleteTree(dir);
         }
     }
 
@@ -311,14 +311,6 @@ public final class TuiBenchmark {
                 + " the selection moved;");
         out.println("live max = most heap in use just after any of the scenario's GCs (all heap pools);");
         out.println("peak = heap high-water mark including garbage; end = heap in use after a full GC at the end.");
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private static final class Result {

@@ -15,6 +15,7 @@ import com.github.copilot.sdk.json.ProviderConfig;
 import com.github.copilot.sdk.json.SessionConfig;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.store.SecureFiles;
 import dev.planexec.testing.Plans;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,7 +166,7 @@ class CopilotRecoveryIT {
         Path plan =
                 world.plan("gone").task("think", "Think it over", "FAKE_HOLD").write();
         String old = interruptedMidTask(plan);
-        CopilotWorld.deleteTree(world.sessionFolder(old));
+        SecureFiles.deleteTree(world.sessionFolder(old));
 
         PlanexecRun run = world.planexecToEnd(RUN, "run", plan.toString(), "--plain", "--on-orphans", "resume");
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.planexec.agent.AgentEnvironment;
+import dev.planexec.it.MarkedProcesses;
+import dev.planexec.store.SecureFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ final class CopilotWorld implements BeforeEachCallback, AfterEachCallback {
         if (failed) {
             System.err.println(context.getDisplayName() + " failed; its files are kept in " + root);
         } else {
-            deleteTree(root);
+            SecureFiles.deleteTree(root);
         }
     }
 
@@ -238,36 +239,16 @@ final class CopilotWorld implements BeforeEachCallback, AfterEachCallback {
 
     /** Processes alive now whose environment carries this test's marker (planexec, the CLI, tool shells). */
     List<Long> markedProcesses() {
-        List<Long> pids = new ArrayList<>();
-        byte[] needle = (MARKER_VARIABLE + "=" + marker).getBytes(StandardCharsets.UTF_8);
-        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .forEach(p -> {
-                        try {
-                            byte[] environ = Files.readAllBytes(p.resolve("environ"));
-                            if (indexOf(environ, needle) >= 0 && !isZombie(p)) {
-                                pids.add(Long.parseLong(p.getFileName().toString()));
-                            }
-                        } catch (IOException e) {
-                            // gone meanwhile, or not ours to read
-                        }
-                    });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        pids.remove(ProcessHandle.current().pid());
-        return pids;
+        return MarkedProcesses.alive(MARKER_VARIABLE + "=" + marker).stream()
+                .map(MarkedProcesses.Found::pid)
+                .toList();
     }
 
     /** Waits up to {@code timeout} for every marked process to be gone; returns those still there. */
     List<Long> awaitNoMarkedProcesses(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Long> alive = markedProcesses();
-        while (!alive.isEmpty() && System.nanoTime() < deadline) {
-            sleep(100);
-            alive = markedProcesses();
-        }
-        return alive;
+        return MarkedProcesses.awaitNone(MARKER_VARIABLE + "=" + marker, java.util.Set.of(), timeout).stream()
+                .map(MarkedProcesses.Found::pid)
+                .toList();
     }
 
     /** Every regular file under {@code dir} whose bytes contain {@code text}. */
@@ -347,17 +328,6 @@ final class CopilotWorld implements BeforeEachCallback, AfterEachCallback {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
