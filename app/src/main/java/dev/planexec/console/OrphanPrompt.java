@@ -2,6 +2,7 @@ package dev.planexec.console;
 
 import dev.planexec.recovery.Orphan;
 import dev.planexec.recovery.RecoveryAction;
+import dev.planexec.text.ControlChars;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -40,8 +41,10 @@ public final class OrphanPrompt {
                 while (forAll == null) {
                     String answer;
                     try {
-                        answer = reader.readLine(
-                                        orphan.taskId() + " (" + orphan.task().title() + ") [r/f/c/R/F/C]: ")
+                        answer = reader.readLine(ControlChars.visibleInline(orphan.taskId()) + " ("
+                                        + ControlChars.visibleInline(
+                                                orphan.task().title())
+                                        + ") [r/f/c/R/F/C]: ")
                                 .trim();
                     } catch (UserInterruptException | EndOfFileException e) {
                         return Optional.empty();
@@ -74,11 +77,11 @@ public final class OrphanPrompt {
                 .append(" left unfinished by an earlier run:\n");
         for (Orphan o : orphans) {
             s.append("  ")
-                    .append(o.taskId())
+                    .append(ControlChars.visibleInline(o.taskId()))
                     .append("  ")
                     .append(o.task().status().json())
                     .append("  ")
-                    .append(o.task().sessionId())
+                    .append(ControlChars.visibleInline(o.task().sessionId()))
                     .append("  ")
                     .append(o.sessionExists() ? "session exists" : "session gone")
                     .append(o.lastActivity() == null ? "" : ", last active " + WHEN.format(o.lastActivity()))
