@@ -37,7 +37,7 @@ final class ResetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext context = parent.context;
-        Plan loaded = PlanLoading.load(plan);
+        Plan loaded = PlanLoading.loadToSave(plan);
         for (String id : tasks) {
             if (loaded.task(id).isEmpty()) {
                 throw PlanexecException.invalidInput(plan + ": no task \"" + id + "\"");
@@ -48,7 +48,7 @@ final class ResetCommand implements Callable<Integer> {
                         AgentRegistry.load(),
                         new AgentEnvironment(context.stateDir().root(), context.env(), null),
                         null)) {
-            PlanStore store = new PlanStore(plan, PlanLoading.load(plan));
+            PlanStore store = new PlanStore(plan, PlanLoading.loadToSave(plan));
             int removed = PlanReset.reset(store, agents, Set.copyOf(tasks), context.err()::println);
             int count = tasks.isEmpty() ? loaded.tasks().size() : tasks.size();
             context.out()
