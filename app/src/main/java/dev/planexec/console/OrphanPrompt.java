@@ -41,11 +41,7 @@ public final class OrphanPrompt {
                 while (forAll == null) {
                     String answer;
                     try {
-                        answer = reader.readLine(ControlChars.visibleInline(orphan.taskId()) + " ("
-                                        + ControlChars.visibleInline(
-                                                orphan.task().title())
-                                        + ") [r/f/c/R/F/C]: ")
-                                .trim();
+                        answer = reader.readLine(question(orphan)).trim();
                     } catch (UserInterruptException | EndOfFileException e) {
                         return Optional.empty();
                     }
@@ -68,6 +64,11 @@ public final class OrphanPrompt {
             }
             return Optional.of(choices);
         }
+    }
+
+    private static String question(Orphan orphan) {
+        return ControlChars.visibleInline(orphan.taskId()) + " ("
+                + ControlChars.visibleInline(orphan.task().title()) + ") [r/f/c/R/F/C]: ";
     }
 
     /** The table shown before the question; also used in the error when there is no terminal to ask on. */
