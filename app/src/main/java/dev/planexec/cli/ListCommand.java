@@ -6,6 +6,7 @@ import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.recovery.Recovery;
 import dev.planexec.store.PlanLock;
+import dev.planexec.text.ControlChars;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,7 +61,10 @@ final class ListCommand implements Callable<Integer> {
         int width = files.stream().mapToInt(p -> p.toString().length()).max().orElse(10);
         out.printf("%-" + width + "s  %-6s  %-28s  %s%n", "PLAN", "TASKS", "STATE", "NAME");
         for (Path file : files) {
-            out.printf("%-" + width + "s  %s%n", file, describe(file));
+            out.printf(
+                    "%-" + width + "s  %s%n",
+                    ControlChars.visibleInline(file.toString()),
+                    ControlChars.visibleInline(describe(file)));
         }
         return ExitCodes.OK;
     }

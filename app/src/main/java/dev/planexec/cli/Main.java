@@ -1,5 +1,6 @@
 package dev.planexec.cli;
 
+import dev.planexec.text.ControlChars;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -50,18 +51,19 @@ public final class Main {
         cli.setErr(context.err());
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
-            context.err().println("planexec: " + ex.getMessage());
+            context.err().println("planexec: " + ControlChars.visible(ex.getMessage()));
             context.err().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more.");
             return ExitCodes.BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof PlanexecException pe) {
-                pe.lines().forEach(line -> context.err().println("planexec: " + line));
+                // Messages carry text from outside (ids from the plan, an agent's error): never live control codes.
+                pe.lines().forEach(line -> context.err().println("planexec: " + ControlChars.visible(line)));
                 return pe.exitCode();
             }
             context.log().error("unexpected error", ex);
             context.err()
-                    .println("planexec: internal error: " + ex + " (details in "
+                    .println("planexec: internal error: " + ControlChars.visible(ex.toString()) + " (details in "
                             + context.log().path() + ")");
             return ExitCodes.NOT_DONE;
         });

@@ -3,6 +3,8 @@ package dev.planexec.cli;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
+import dev.planexec.store.AtomicFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Loads a plan for a command, turning every problem into exit code 2 with {@code file:line:column} lines. */
@@ -10,10 +12,27 @@ final class PlanLoading {
     private PlanLoading() {}
 
     static Plan load(Path file) {
+        if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+            // A link to nothing (or a loop): say so, rather than "no such file" about a name that is there.
+            throw PlanexecException.invalidInput(
+                    AtomicFile.whyNotReplaceable(file).orElse(file + ": a symbolic link that leads to no file"));
+        }
         try {
             return PlanFiles.load(file);
         } catch (InvalidPlanException e) {
             throw PlanexecException.invalidInput(e.problems());
         }
+    }
+
+    /**
+     * Loads a plan that the command will save, refusing at once what a save could not keep as it is (a plan with
+     * several hard links), so that nothing has run when it is refused.
+     */
+    static Plan loadToSave(Path file) {
+        Plan plan = load(file);
+        AtomicFile.whyNotReplaceable(file).ifPresent(reason -> {
+            throw PlanexecException.invalidInput(reason);
+        });
+        return plan;
     }
 }

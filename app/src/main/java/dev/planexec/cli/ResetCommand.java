@@ -9,6 +9,7 @@ import dev.planexec.store.PlanLock;
 import dev.planexec.store.PlanLockedException;
 import dev.planexec.store.PlanStore;
 import dev.planexec.store.SaveFailedException;
+import dev.planexec.text.ControlChars;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,19 +38,20 @@ final class ResetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CliContext context = parent.context;
-        Plan loaded = PlanLoading.load(plan);
+        Plan loaded = PlanLoading.loadToSave(plan);
         for (String id : tasks) {
             if (loaded.task(id).isEmpty()) {
                 throw PlanexecException.invalidInput(plan + ": no task \"" + id + "\"");
             }
         }
-        try (PlanLock lock = PlanLock.acquire(plan, context.err()::println);
+        try (PlanLock lock = PlanLock.acquire(plan, n -> context.err().println(ControlChars.visible(n)));
                 AgentPool agents = new AgentPool(
                         AgentRegistry.load(),
                         new AgentEnvironment(context.stateDir().root(), context.env(), null),
                         null)) {
-            PlanStore store = new PlanStore(plan, PlanLoading.load(plan));
-            int removed = PlanReset.reset(store, agents, Set.copyOf(tasks), context.err()::println);
+            PlanStore store = new PlanStore(plan, PlanLoading.loadToSave(plan));
+            int removed = PlanReset.reset(
+                    store, agents, Set.copyOf(tasks), n -> context.err().println(ControlChars.visible(n)));
             int count = tasks.isEmpty() ? loaded.tasks().size() : tasks.size();
             context.out()
                     .printf(

@@ -10,6 +10,7 @@ import dev.planexec.plan.Plan;
 import dev.planexec.recovery.SessionJanitor;
 import dev.planexec.recovery.SessionJanitor.Row;
 import dev.planexec.recovery.SessionJanitor.State;
+import dev.planexec.text.ControlChars;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -51,7 +52,7 @@ final class SessionsCommand implements Runnable {
         try (SessionJanitor janitor = new SessionJanitor(
                 AgentRegistry.load(),
                 new AgentEnvironment(context.stateDir().root(), context.env(), null),
-                warning -> context.err().println("planexec: " + warning))) {
+                warning -> context.err().println("planexec: " + ControlChars.visible(warning)))) {
             return work.apply(janitor, janitor.list(plan, agents));
         }
     }
@@ -110,13 +111,13 @@ final class SessionsCommand implements Runnable {
             for (Row r : rows) {
                 out.printf(
                         "%-" + width + "s  %-7s  %-8s  %-19s  %s%n",
-                        r.session().id(),
+                        ControlChars.visibleInline(r.session().id()),
                         r.session().agent(),
                         r.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                         r.session().lastActivity() == null
                                 ? "-"
                                 : WHEN.format(r.session().lastActivity()),
-                        r.why());
+                        ControlChars.visibleInline(r.why()));
             }
             return ExitCodes.OK;
         }
@@ -189,7 +190,7 @@ final class SessionsCommand implements Runnable {
             for (Row r : removed) {
                 context.out()
                         .println((dryRun ? "would remove " : "removed ")
-                                + r.session().id() + "  (" + r.why() + ")");
+                                + ControlChars.visibleInline(r.session().id() + "  (" + r.why() + ")"));
             }
             context.out()
                     .println((dryRun ? "would remove " : "removed ") + removed.size() + " session"

@@ -4,6 +4,7 @@ import dev.planexec.plan.TaskStatus;
 import dev.planexec.run.RunEvent;
 import dev.planexec.run.RunListener;
 import dev.planexec.run.RunSummary;
+import dev.planexec.text.ControlChars;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -13,6 +14,10 @@ import java.time.temporal.ChronoUnit;
 /**
  * Line mode: one line per task state change ({@code time  task  old → new  session}), notices, the error of a
  * failed task, and a summary at the end. For CI logs and terminals without the full-screen UI.
+ *
+ * <p>Everything from outside (ids, session ids, errors with a step's last output, notices) is printed through
+ * {@link ControlChars#visible}: an escape sequence in a step's output shows as {@code \x1b[2J} instead of clearing the
+ * screen.
  */
 public final class LinePrinter implements RunListener {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -32,7 +37,7 @@ public final class LinePrinter implements RunListener {
     public synchronized void onEvent(RunEvent event) {
         if (event instanceof RunEvent.StateChanged change) {
             var after = change.after();
-            String session = after.sessionId() == null ? "" : "  " + after.sessionId();
+            String session = after.sessionId() == null ? "" : "  " + ControlChars.visibleInline(after.sessionId());
             String from = change.before().status().json();
             String to = after.status().json();
             if (change.before().status() == after.status()) {
@@ -43,12 +48,12 @@ public final class LinePrinter implements RunListener {
             }
             line(after.id(), pad(from, 11) + " " + arrow + " " + pad(to, 11) + session);
             if (after.status() == TaskStatus.FAILED && after.error() != null) {
-                after.error().lines().forEach(l -> out.println("          " + l));
+                indented(after.error());
             }
         } else if (event instanceof RunEvent.TaskStarted started && started.resumed()) {
-            line(started.taskId(), "resumed in session " + started.sessionId());
+            line(started.taskId(), "resumed in session " + ControlChars.visibleInline(started.sessionId()));
         } else if (event instanceof RunEvent.Notice notice) {
-            line(notice.taskId() == null ? "" : notice.taskId(), notice.message());
+            message(notice.taskId() == null ? "" : notice.taskId(), notice.message());
         } else if (event instanceof RunEvent.RunFinished finished) {
             out.println(summary(finished.summary()));
         }
@@ -57,7 +62,10 @@ public final class LinePrinter implements RunListener {
 
     /** A remark outside the run (recovery, lock takeover). */
     public synchronized void note(String message) {
-        out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(TIME) + "  " + message);
+        String[] lines = linesOf(message);
+        out.println(
+                LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(TIME) + "  " + ControlChars.visible(lines[0]));
+        indented(lines, 1);
         out.flush();
     }
 
@@ -82,9 +90,39 @@ public final class LinePrinter implements RunListener {
         return String.format("%dm%02ds", seconds / 60, seconds % 60);
     }
 
+    /** One line about a task; {@code text} is planexec's own, or made visible by the caller. */
     private void line(String taskId, String text) {
-        out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(TIME) + "  " + pad(taskId, idWidth) + "  "
-                + text);
+        out.println(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).format(TIME) + "  "
+                + pad(ControlChars.visibleInline(taskId), idWidth) + "  " + text);
+    }
+
+    /** A message from outside: its first line on the task's line, the others indented below. */
+    private void message(String taskId, String text) {
+        String[] lines = linesOf(text);
+        line(taskId, ControlChars.visible(lines[0]));
+        indented(lines, 1);
+    }
+
+    private void indented(String text) {
+        indented(linesOf(text), 0);
+    }
+
+    private void indented(String[] lines, int from) {
+        for (int i = from; i < lines.length; i++) {
+            out.println("          " + ControlChars.visible(lines[i]));
+        }
+    }
+
+    /**
+     * Split at newlines only: a lone carriage return is not a line break here, so it is shown ({@code \x0d}) rather
+     * than hiding what came before it on the line.
+     */
+    private static String[] linesOf(String text) {
+        String trimmed = text == null ? "" : text;
+        while (trimmed.endsWith("\n")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed.split("\n", -1);
     }
 
     private static String pad(String s, int width) {

@@ -2,6 +2,7 @@ package dev.planexec.console;
 
 import dev.planexec.recovery.Orphan;
 import dev.planexec.recovery.RecoveryAction;
+import dev.planexec.text.ControlChars;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -40,9 +41,7 @@ public final class OrphanPrompt {
                 while (forAll == null) {
                     String answer;
                     try {
-                        answer = reader.readLine(
-                                        orphan.taskId() + " (" + orphan.task().title() + ") [r/f/c/R/F/C]: ")
-                                .trim();
+                        answer = reader.readLine(question(orphan)).trim();
                     } catch (UserInterruptException | EndOfFileException e) {
                         return Optional.empty();
                     }
@@ -67,6 +66,11 @@ public final class OrphanPrompt {
         }
     }
 
+    private static String question(Orphan orphan) {
+        return ControlChars.visibleInline(orphan.taskId()) + " ("
+                + ControlChars.visibleInline(orphan.task().title()) + ") [r/f/c/R/F/C]: ";
+    }
+
     /** The table shown before the question; also used in the error when there is no terminal to ask on. */
     public static String describe(List<Orphan> orphans) {
         StringBuilder s = new StringBuilder();
@@ -74,11 +78,11 @@ public final class OrphanPrompt {
                 .append(" left unfinished by an earlier run:\n");
         for (Orphan o : orphans) {
             s.append("  ")
-                    .append(o.taskId())
+                    .append(ControlChars.visibleInline(o.taskId()))
                     .append("  ")
                     .append(o.task().status().json())
                     .append("  ")
-                    .append(o.task().sessionId())
+                    .append(ControlChars.visibleInline(o.task().sessionId()))
                     .append("  ")
                     .append(o.sessionExists() ? "session exists" : "session gone")
                     .append(o.lastActivity() == null ? "" : ", last active " + WHEN.format(o.lastActivity()))

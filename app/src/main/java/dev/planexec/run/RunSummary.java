@@ -3,7 +3,8 @@ package dev.planexec.run;
 import java.time.Duration;
 
 /**
- * How a run ended.
+ * How a run ended. The counts are those of the plan file: after a failed save, what the file holds (the state the
+ * next run starts from), not the changes that could not be written.
  *
  * @param pending tasks not run: waiting on a failed task, held after Clean Up, or left when the run stopped
  * @param saveError why the plan could not be saved, if that ended the run; else {@code null}

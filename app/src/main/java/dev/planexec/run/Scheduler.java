@@ -12,7 +12,9 @@ import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
 import dev.planexec.agent.TaskBrief;
 import dev.planexec.agent.TurnResult;
+import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
+import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.plan.Timestamps;
@@ -533,7 +535,8 @@ public final class Scheduler {
     }
 
     private RunSummary summarize(long startNanos, SaveFailedException saveFailure) {
-        Plan plan = store.current();
+        // After a failed save, memory holds changes the file never got: count what the user's file says.
+        Plan plan = saveFailure == null ? store.current() : savedPlan();
         int done = (int) plan.count(TaskStatus.DONE);
         int failed = (int) plan.count(TaskStatus.FAILED);
         int interrupted = (int) (plan.count(TaskStatus.INTERRUPTED) + plan.count(TaskStatus.IN_PROGRESS));
@@ -557,6 +560,15 @@ public final class Scheduler {
                 pending,
                 Duration.ofNanos(System.nanoTime() - startNanos),
                 saveFailure == null ? null : saveFailure.getMessage());
+    }
+
+    /** The plan as its file holds it now; the plan in memory if the file cannot be read. */
+    private Plan savedPlan() {
+        try {
+            return PlanFiles.load(store.file());
+        } catch (InvalidPlanException e) {
+            return store.current();
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

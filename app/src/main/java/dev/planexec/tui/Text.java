@@ -1,6 +1,7 @@
 package dev.planexec.tui;
 
 import com.googlecode.lanterna.TerminalTextUtils;
+import dev.planexec.text.ControlChars;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,33 +40,9 @@ final class Text {
         return clean.substring(0, width - 1 - tail) + "…" + clean.substring(clean.length() - tail);
     }
 
-    /** Escape sequences and other control characters would move the cursor: drop them. */
+    /** Escape sequences and other control characters would move the cursor: drop them (one sanitizer for all). */
     static String stripControls(String s) {
-        boolean any = false;
-        for (int i = 0; i < s.length() && !any; i++) {
-            any = Character.isISOControl(s.charAt(i));
-        }
-        if (!any) {
-            return s;
-        }
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == 0x1b) {
-                // Skip an ANSI sequence: ESC [ ... final byte
-                if (i + 1 < s.length() && s.charAt(i + 1) == '[') {
-                    i += 2;
-                    while (i < s.length() && (s.charAt(i) < 0x40 || s.charAt(i) > 0x7e)) {
-                        i++;
-                    }
-                }
-                continue;
-            }
-            if (!Character.isISOControl(c)) {
-                out.append(c);
-            }
-        }
-        return out.toString();
+        return ControlChars.strip(s);
     }
 
     /** Words wrapped to {@code width}, at most {@code maxLines} lines (the last one cut if more remain). */

@@ -48,6 +48,30 @@ class LinePrinterTest {
     }
 
     @Test
+    void control_characters_from_a_step_ids_and_notices_are_shown_not_obeyed() {
+        Task started = pending.starting("planexec-p-build-\u001b[2J", "t");
+        Task failed = started.finished(
+                TaskStatus.FAILED,
+                null,
+                "step 1/1 exited with code 1; last output:\n\u001b]52;c;aGk=\u0007\r\n50%\r100%\u001b]0;t\u0007",
+                "t");
+
+        printer.onEvent(new RunEvent.StateChanged(started, failed));
+        printer.onEvent(new RunEvent.Notice("b\u001bc", "agent said \u001b[H\u0008\nsecond line"));
+        printer.note("note \u009b2J");
+
+        String text = out.toString();
+        assertTrue(text.chars().noneMatch(c -> c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f), text);
+        List<String> lines = text.lines().toList();
+        assertTrue(lines.get(0).endsWith("planexec-p-build-\\x1b[2J"), lines.get(0));
+        assertEquals("          \\x1b]52;c;aGk=\\x07", lines.get(2), "CRLF is a line end");
+        assertEquals("          50%\\x0d100%\\x1b]0;t\\x07", lines.get(3));
+        assertTrue(lines.get(4).endsWith("b\\x1bc  agent said \\x1b[H\\x08"), lines.get(4));
+        assertEquals("          second line", lines.get(5));
+        assertTrue(lines.get(6).endsWith("  note \\x9b2J"), lines.get(6));
+    }
+
+    @Test
     void the_summary_counts_tasks_and_time() {
         RunSummary summary =
                 new RunSummary(RunSummary.Outcome.INCOMPLETE, 5, 3, 1, 0, 1, Duration.ofMillis(1500), null);

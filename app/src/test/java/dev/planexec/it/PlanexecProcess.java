@@ -97,6 +97,15 @@ final class PlanexecProcess implements AutoCloseable {
         return read(stderr);
     }
 
+    /** stdout as the bytes the process wrote, for checks no decoding may hide. */
+    byte[] stdoutBytes() {
+        return readBytes(stdout);
+    }
+
+    byte[] stderrBytes() {
+        return readBytes(stderr);
+    }
+
     List<String> stdoutLines() {
         return stdout().lines().toList();
     }
@@ -202,6 +211,14 @@ final class PlanexecProcess implements AutoCloseable {
         if (process.isAlive()) {
             process.destroyForcibly();
             exitsWithin(Duration.ofSeconds(10));
+        }
+    }
+
+    private static byte[] readBytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

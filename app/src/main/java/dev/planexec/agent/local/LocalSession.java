@@ -123,9 +123,12 @@ final class LocalSession implements AgentSession {
 
     private StepOutcome runStep(int index, String label, StepSpec step, AgentEventListener listener)
             throws IOException {
+        // stdout and stderr share one pipe, as with 2>&1: lines from two pipes reach two readers in whatever order
+        // the threads happen to run, and the last output of a failed step must read in the order it was printed.
         ProcessBuilder builder = new ProcessBuilder("sh", "-c", step.run())
                 .directory(spec.workingDirectory().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true);
         builder.environment().putAll(spec.environment());
         long startNanos = System.nanoTime();
         Process process;
@@ -149,8 +152,7 @@ final class LocalSession implements AgentSession {
         listener.onEvent(new AgentEvent.ToolStart("step-" + (index + 1), label, step.run()));
 
         StepOutcome outcome = new StepOutcome();
-        Thread stderr = pump(process.getErrorStream(), AgentEvent.Stream.STDERR, index, listener, outcome);
-        Thread stdout = pump(process.getInputStream(), AgentEvent.Stream.STDOUT, index, listener, outcome);
+        Thread output = pump(process.getInputStream(), AgentEvent.Stream.STDOUT, index, listener, outcome);
         try {
             boolean exited = true;
             if (step.timeout() == null) {
@@ -162,13 +164,11 @@ final class LocalSession implements AgentSession {
                 outcome.timedOut = true;
                 ProcessTrees.kill(process.toHandle(), Duration.ofSeconds(2));
             }
-            stdout.join(DRAIN.toMillis());
-            stderr.join(DRAIN.toMillis());
-            if (stdout.isAlive() || stderr.isAlive()) {
+            output.join(DRAIN.toMillis());
+            if (output.isAlive()) {
                 // Something the step started in the background still holds its output: stop it with the rest.
                 ProcessTrees.kill(process.toHandle(), Duration.ofSeconds(1));
-                stdout.join(1000);
-                stderr.join(1000);
+                output.join(1000);
             }
             ProcessTrees.forget(process.toHandle());
             if (!outcome.timedOut && !aborted) {

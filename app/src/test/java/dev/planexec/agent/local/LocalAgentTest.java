@@ -100,16 +100,18 @@ class LocalAgentTest {
     }
 
     @Test
-    void output_arrives_as_events_by_stream() throws Exception {
+    void output_of_stdout_and_stderr_arrives_as_events_in_the_order_it_was_printed() throws Exception {
         Recorder<AgentEvent> events = new Recorder<>();
 
-        try (AgentSession session = local.create(spec("planexec-p-out-1", work, "echo hello; echo oops >&2"))) {
+        try (AgentSession session =
+                local.create(spec("planexec-p-out-1", work, "echo hello; echo oops >&2; echo bye"))) {
             session.send("", events::add);
         }
 
-        List<AgentEvent.Output> output = events.ofType(AgentEvent.Output.class);
-        assertTrue(output.contains(new AgentEvent.Output(AgentEvent.Stream.STDOUT, "hello")), output::toString);
-        assertTrue(output.contains(new AgentEvent.Output(AgentEvent.Stream.STDERR, "oops")), output::toString);
+        List<String> output = events.ofType(AgentEvent.Output.class).stream()
+                .map(AgentEvent.Output::text)
+                .toList();
+        assertEquals(List.of("hello", "oops", "bye"), output);
         assertEquals(1, events.ofType(AgentEvent.ToolStart.class).size());
         AgentEvent.ToolEnd end = events.ofType(AgentEvent.ToolEnd.class).get(0);
         assertTrue(end.success(), end::toString);
@@ -133,6 +135,29 @@ class LocalAgentTest {
         assertTrue(error.startsWith("step 2/3 (echo first line; echo last line; exit 3) exited with code 3"), error);
         assertTrue(error.contains("first line\nlast line"), error);
         assertFalse(Files.exists(work.resolve("never.txt")), "steps after a failure do not run");
+    }
+
+    @Test
+    void the_last_output_of_a_failed_step_keeps_stdout_and_stderr_interleaved_as_printed() throws Exception {
+        // Alternating at once between the two streams: read from two pipes, the lines came in whatever order the
+        // reading threads ran.
+        StringBuilder step = new StringBuilder();
+        List<String> printed = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            String stream = i % 2 == 0 ? "err" : "out";
+            step.append("echo ").append(stream).append(i).append(i % 2 == 0 ? " >&2; " : "; ");
+            printed.add(stream + i);
+        }
+        step.append("exit 4");
+        TurnResult result;
+        try (AgentSession session = local.create(spec("planexec-p-mixed-1", work, step.toString()))) {
+            result = session.send("", e -> {});
+        }
+
+        String error = assertInstanceOf(TurnResult.Failed.class, result).error();
+        List<String> lastLines =
+                List.of(error.substring(error.indexOf("last output:\n") + 13).split("\n"));
+        assertEquals(printed.subList(10, 20), lastLines, error);
     }
 
     @Test
