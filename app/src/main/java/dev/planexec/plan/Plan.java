@@ -13,6 +13,10 @@ import java.util.function.UnaryOperator;
  *
  * @param agent the plan's default agent, or {@code null}
  * @param workingDirectory relative to the plan file's folder, or {@code null} for that folder
+ * @param isolation {@code worktree}, {@code none}, or {@code null} for the default (see README "Isolation")
+ * @param worktreeFiles untracked files (paths relative to the repository's top folder, such as {@code .env}) copied
+ *     into each new worktree
+ * @param gitBase the commit and branch the plan's first isolated run started from; {@code null} until then
  * @param source the JSON object the plan was read from (unknown fields survive saves); {@code null} if made in code
  */
 public record Plan(
@@ -24,10 +28,40 @@ public record Plan(
         String agent,
         String workingDirectory,
         List<Task> tasks,
+        String isolation,
+        List<String> worktreeFiles,
+        GitBase gitBase,
         ObjectNode source) {
 
     public Plan {
         tasks = List.copyOf(tasks);
+        worktreeFiles = worktreeFiles == null ? List.of() : List.copyOf(worktreeFiles);
+    }
+
+    /** A plan without isolation fields: for tests and generated plans. */
+    public Plan(
+            String id,
+            String name,
+            String description,
+            String createdAt,
+            String updatedAt,
+            String agent,
+            String workingDirectory,
+            List<Task> tasks,
+            ObjectNode source) {
+        this(
+                id,
+                name,
+                description,
+                createdAt,
+                updatedAt,
+                agent,
+                workingDirectory,
+                tasks,
+                null,
+                List.of(),
+                null,
+                source);
     }
 
     public Optional<Task> task(String taskId) {
@@ -46,15 +80,56 @@ public record Plan(
     public Plan withTask(int index, UnaryOperator<Task> change) {
         List<Task> changed = new ArrayList<>(tasks);
         changed.set(index, change.apply(tasks.get(index)));
-        return new Plan(id, name, description, createdAt, updatedAt, agent, workingDirectory, changed, source);
+        return withTasks(changed);
     }
 
     public Plan withTasks(List<Task> newTasks) {
-        return new Plan(id, name, description, createdAt, updatedAt, agent, workingDirectory, newTasks, source);
+        return new Plan(
+                id,
+                name,
+                description,
+                createdAt,
+                updatedAt,
+                agent,
+                workingDirectory,
+                newTasks,
+                isolation,
+                worktreeFiles,
+                gitBase,
+                source);
     }
 
     public Plan withUpdatedAt(String now) {
-        return new Plan(id, name, description, createdAt, now, agent, workingDirectory, tasks, source);
+        return new Plan(
+                id,
+                name,
+                description,
+                createdAt,
+                now,
+                agent,
+                workingDirectory,
+                tasks,
+                isolation,
+                worktreeFiles,
+                gitBase,
+                source);
+    }
+
+    /** The plan with its recorded git base: written ahead, before the integration branch is made from it. */
+    public Plan withGitBase(GitBase base) {
+        return new Plan(
+                id,
+                name,
+                description,
+                createdAt,
+                updatedAt,
+                agent,
+                workingDirectory,
+                tasks,
+                isolation,
+                worktreeFiles,
+                base,
+                source);
     }
 
     public long count(TaskStatus status) {

@@ -63,6 +63,17 @@ final class PlanWriter {
         optional(known, "updatedAt", plan.updatedAt(), plan.source());
         optional(known, "agent", plan.agent(), plan.source());
         optional(known, "workingDirectory", plan.workingDirectory(), plan.source());
+        optional(known, "isolation", plan.isolation(), plan.source());
+        if (!plan.worktreeFiles().isEmpty() || has(plan.source(), "worktreeFiles")) {
+            known.put("worktreeFiles", g -> writeStrings(g, plan.worktreeFiles()));
+        }
+        GitBase base = plan.gitBase();
+        if (base != null || has(plan.source(), "gitBase")) {
+            known.put(
+                    "gitBase",
+                    g -> writeFields(
+                            g, base == null ? null : fields("commit", base.commit(), "branch", base.branch())));
+        }
         known.put("tasks", g -> {
             g.writeStartArray();
             for (Task task : plan.tasks()) {
@@ -86,6 +97,7 @@ final class PlanWriter {
         }
         known.put("status", g -> g.writeString(task.status().json()));
         optional(known, "agent", task.agent(), source);
+        optional(known, "isolation", task.isolation(), source);
         // Planeteer writes no sessionId; planexec always does once a task has had one, even if it is null now.
         if (task.sessionId() != null || has(source, "sessionId") || task.attempts() > 0) {
             known.put("sessionId", g -> writeNullable(g, task.sessionId()));
@@ -108,6 +120,22 @@ final class PlanWriter {
         }
         if (!task.notes().isEmpty() || has(source, "notes")) {
             known.put("notes", g -> writeStrings(g, task.notes()));
+        }
+        TaskWorktree worktree = task.worktree();
+        if (worktree != null || has(source, "worktree")) {
+            known.put(
+                    "worktree",
+                    g -> writeFields(
+                            g,
+                            worktree == null
+                                    ? null
+                                    : fields(
+                                            "path",
+                                            worktree.path(),
+                                            "branch",
+                                            worktree.branch(),
+                                            "startCommit",
+                                            worktree.startCommit())));
         }
         writeObject(gen, source, known);
     }
@@ -173,6 +201,29 @@ final class PlanWriter {
             gen.writeString(v);
         }
         gen.writeEndArray();
+    }
+
+    /** Name, value, name, value...: the non-null ones, in order. */
+    private static Map<String, String> fields(String... namesAndValues) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                fields.put(namesAndValues[i], namesAndValues[i + 1]);
+            }
+        }
+        return fields;
+    }
+
+    private static void writeFields(JsonGenerator gen, Map<String, String> fields) throws IOException {
+        if (fields == null) {
+            gen.writeNull();
+            return;
+        }
+        gen.writeStartObject();
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            gen.writeStringField(e.getKey(), e.getValue());
+        }
+        gen.writeEndObject();
     }
 
     private static void writeNullable(JsonGenerator gen, String value) throws IOException {

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param sessionContext where the task's session ran ({@code cwd}, {@code gitRoot}, {@code repository},
  *     {@code branch}); empty until a session starts
  * @param notes short dated remarks planexec makes about the task, such as a resume that fell back to a fresh session
+ * @param isolation this task's {@code worktree} or {@code none}, overriding the plan's; {@code null} if not set
+ * @param worktree the task's worktree and branch, written ahead before they exist; {@code null} if it has none
  * @param source the JSON object the task was read from, so fields planexec does not know, and their order, survive
  *     every save; {@code null} for a task made in code
  */
@@ -34,6 +36,8 @@ public record Task(
         String error,
         Map<String, String> sessionContext,
         List<String> notes,
+        String isolation,
+        TaskWorktree worktree,
         ObjectNode source) {
 
     /** How many notes a task keeps; older ones are dropped so a long-lived plan does not grow without bound. */
@@ -45,6 +49,47 @@ public record Task(
         steps = List.copyOf(steps);
         sessionContext = sessionContext == null ? Map.of() : sessionContext;
         notes = List.copyOf(notes);
+    }
+
+    /** A task without isolation fields: for tests and generated plans. */
+    public Task(
+            String id,
+            String title,
+            String description,
+            List<String> acceptanceCriteria,
+            List<String> dependsOn,
+            List<Step> steps,
+            TaskStatus status,
+            String sessionId,
+            String agentResult,
+            String agent,
+            String startedAt,
+            String finishedAt,
+            int attempts,
+            String error,
+            Map<String, String> sessionContext,
+            List<String> notes,
+            ObjectNode source) {
+        this(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                status,
+                sessionId,
+                agentResult,
+                agent,
+                startedAt,
+                finishedAt,
+                attempts,
+                error,
+                sessionContext,
+                notes,
+                null,
+                null,
+                source);
     }
 
     /** A pending task with only an id, a title and steps: for tests and generated plans. */
@@ -133,6 +178,30 @@ public record Task(
         return run(TaskStatus.PENDING, null, null, null, null, attempts, null, Map.of(), notes);
     }
 
+    /** The task with its worktree and branch: saved before they are created (write-ahead), {@code null} once gone. */
+    public Task withWorktree(TaskWorktree newWorktree) {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                status,
+                sessionId,
+                agentResult,
+                agent,
+                startedAt,
+                finishedAt,
+                attempts,
+                error,
+                sessionContext,
+                notes,
+                isolation,
+                newWorktree,
+                source);
+    }
+
     /** This task with other run fields: what the user wrote (id, title, steps, ...) never changes while it runs. */
     private Task run(
             TaskStatus newStatus,
@@ -161,6 +230,8 @@ public record Task(
                 newError,
                 newContext,
                 newNotes,
+                isolation,
+                worktree,
                 source);
     }
 }
