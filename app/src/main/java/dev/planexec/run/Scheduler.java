@@ -22,6 +22,7 @@ import dev.planexec.store.SaveFailedException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -132,10 +133,10 @@ public final class Scheduler {
         Graph graph = new Graph(store.current());
         Set<String> held = new HashSet<>(options.held());
         Set<String> resume = new HashSet<>(options.resume());
-        PriorityQueue<Integer> ready = new PriorityQueue<>();
-        for (int i = 0; i < graph.size(); i++) {
-            if (isRunnable(graph.task(i), held, resume) && graph.depsDone(i)) {
-                ready.add(i);
+        PriorityQueue<String> ready = new PriorityQueue<>(Comparator.comparingInt(graph::order));
+        for (Task task : store.current().tasks()) {
+            if (isRunnable(task, held, resume) && graph.depsDone(task.id())) {
+                ready.add(task.id());
             }
         }
         ExecutorService workers = Executors.newFixedThreadPool(options.concurrency(), daemon("planexec-task"));
@@ -164,8 +165,7 @@ public final class Scheduler {
                         unpublished.forEach(listener::onEvent);
                         for (Start start : starts) {
                             listener.onEvent(new RunEvent.StateChanged(start.before(), start.after()));
-                            RunningTask run =
-                                    new RunningTask(start.index(), start.after().id());
+                            RunningTask run = new RunningTask(start.after().id());
                             running.put(run.taskId, run);
                             workers.execute(() -> execute(run, start));
                         }
@@ -174,7 +174,7 @@ public final class Scheduler {
                         store.apply(p -> {
                             Plan reverted = p;
                             for (Start start : starts) {
-                                reverted = reverted.withTask(start.index(), t -> start.before());
+                                reverted = reverted.withTask(start.after().id(), t -> start.before());
                             }
                             return reverted;
                         });
@@ -201,10 +201,11 @@ public final class Scheduler {
                         inbox.add(new Message.Retry(finished.taskId()));
                     }
                     if (finished.status() == TaskStatus.DONE) {
-                        graph.markDone(finished.index());
-                        for (int dependent : graph.dependentsOf(finished.index())) {
-                            Task t = store.current().tasks().get(dependent);
-                            if (graph.depsDone(dependent) && isRunnable(t, held, resume)) {
+                        graph.markDone(finished.taskId());
+                        Plan now = store.current();
+                        for (String dependent : graph.dependentsOf(finished.taskId())) {
+                            Task t = now.task(dependent).orElse(null);
+                            if (t != null && graph.depsDone(dependent) && isRunnable(t, held, resume)) {
                                 ready.add(dependent);
                             }
                         }
@@ -255,9 +256,9 @@ public final class Scheduler {
         };
     }
 
-    private void retry(String taskId, Graph graph, Set<String> held, Set<String> resume, PriorityQueue<Integer> ready) {
-        Integer index = graph.indexOf(taskId);
-        if (index == null || ready.contains(index)) {
+    private void retry(String taskId, Graph graph, Set<String> held, Set<String> resume, PriorityQueue<String> ready) {
+        Task task = store.current().task(taskId).orElse(null);
+        if (task == null || !graph.contains(taskId) || ready.contains(taskId)) {
             return;
         }
         if (running.containsKey(taskId)) {
@@ -265,15 +266,12 @@ public final class Scheduler {
             retryWhenFinished.add(taskId);
             return;
         }
-        Task task = store.current().tasks().get(index);
         held.remove(taskId);
         switch (task.status()) {
             case FAILED, PENDING -> {
                 try {
                     if (task.status() == TaskStatus.FAILED) {
-                        Task after = store.update(p -> p.withTask(index, Task::pendingWithoutSession))
-                                .tasks()
-                                .get(index);
+                        Task after = change(taskId, Task::pendingWithoutSession);
                         listener.onEvent(new RunEvent.StateChanged(task, after));
                     }
                 } catch (SaveFailedException e) {
@@ -290,8 +288,8 @@ public final class Scheduler {
                 return;
             }
         }
-        if (graph.depsDone(index)) {
-            ready.add(index);
+        if (graph.depsDone(taskId)) {
+            ready.add(taskId);
         } else {
             notice(taskId, "waits for the tasks it depends on");
         }
@@ -303,9 +301,9 @@ public final class Scheduler {
      * Coordinator thread: the write-ahead state of a task about to start (in progress, with the id of the session
      * it will get), applied in memory; the caller persists it before the session is created.
      */
-    private Start prepareStart(int index, Set<String> resume) {
+    private Start prepareStart(String taskId, Set<String> resume) {
         Plan plan = store.current();
-        Task task = plan.tasks().get(index);
+        Task task = plan.task(taskId).orElseThrow();
         boolean resuming = resume.remove(task.id());
         SessionContext context = contexts.of(workingDirectory(plan));
         String now = Timestamps.now();
@@ -313,8 +311,8 @@ public final class Scheduler {
                         ? task.resuming(now)
                         : task.starting(agents.newSessionId(agents.agentFor(plan, task), plan.id(), task.id()), now))
                 .withSessionContext(context.toMap());
-        long version = store.apply(p -> p.withTask(index, t -> after));
-        return new Start(index, task, after, resuming, version);
+        long version = store.apply(p -> p.withTask(taskId, t -> after));
+        return new Start(task, after, resuming, version);
     }
 
     private void execute(RunningTask run, Start start) {
@@ -326,7 +324,7 @@ public final class Scheduler {
             // Whatever broke, the coordinator must hear that the task is over, or the run would wait for ever.
             log.error("task " + run.taskId + " broke the scheduler", e);
             notice(run.taskId, "internal error: " + e + " (details in " + log.path() + ")");
-            inbox.add(new Message.Finished(run.index, run.taskId, TaskStatus.FAILED, null, 0));
+            inbox.add(new Message.Finished(run.taskId, TaskStatus.FAILED, null, 0));
             if (e instanceof Error error) {
                 throw error;
             }
@@ -334,7 +332,7 @@ public final class Scheduler {
     }
 
     private Message.Finished executeTask(RunningTask run, Start start) throws SaveFailedException {
-        int index = start.index();
+        String taskId = run.taskId;
         Plan plan = store.current();
         Task task = start.after();
         boolean resuming = start.resuming();
@@ -345,7 +343,7 @@ public final class Scheduler {
         AgentSession session = null;
         try {
             if (run.abortRequested()) {
-                return finish(index, TaskStatus.INTERRUPTED, null, null);
+                return finish(taskId, TaskStatus.INTERRUPTED, null, null);
             }
             AgentRuntime runtime = agents.runtime(agentName);
             SessionSpec spec =
@@ -354,7 +352,7 @@ public final class Scheduler {
                 try {
                     session = runtime.resume(spec);
                 } catch (SessionUnavailableException e) {
-                    session = startFresh(runtime, spec, index, e.getMessage());
+                    session = startFresh(runtime, spec, taskId, e.getMessage());
                     resuming = false;
                 }
             } else {
@@ -379,22 +377,22 @@ public final class Scheduler {
                 // A backend whose CLI rejects the session only when asked to go on in it: fresh, once, as above.
                 session.close();
                 session = null;
-                session = startFresh(runtime, spec, index, e.getMessage());
+                session = startFresh(runtime, spec, taskId, e.getMessage());
                 resuming = false;
                 listener.onEvent(new RunEvent.TaskStarted(task.id(), session.id(), false));
                 run.attach(session);
                 result = session.send(Prompts.first(spec.task()), events);
             }
             if (result instanceof TurnResult.Completed completed) {
-                return finish(index, TaskStatus.DONE, bounded(completed.finalMessage()), null);
+                return finish(taskId, TaskStatus.DONE, bounded(completed.finalMessage()), null);
             } else if (result instanceof TurnResult.Failed failed) {
-                return finish(index, TaskStatus.FAILED, null, failed.error());
+                return finish(taskId, TaskStatus.FAILED, null, failed.error());
             }
-            return finish(index, TaskStatus.INTERRUPTED, null, null);
+            return finish(taskId, TaskStatus.INTERRUPTED, null, null);
         } catch (AgentException e) {
             log.error("task " + task.id() + ": " + e.getMessage(), e);
             return finish(
-                    index, run.abortRequested() ? TaskStatus.INTERRUPTED : TaskStatus.FAILED, null, e.getMessage());
+                    taskId, run.abortRequested() ? TaskStatus.INTERRUPTED : TaskStatus.FAILED, null, e.getMessage());
         } finally {
             if (session != null) {
                 session.close();
@@ -403,14 +401,14 @@ public final class Scheduler {
     }
 
     /** A session that cannot be resumed is replaced, once, by a new one; the plan and the user are told. */
-    private AgentSession startFresh(AgentRuntime runtime, SessionSpec spec, int index, String why)
+    private AgentSession startFresh(AgentRuntime runtime, SessionSpec spec, String taskId, String why)
             throws AgentException, SaveFailedException {
         String oldId = spec.sessionId();
-        Task task = store.current().tasks().get(index);
+        Task task = store.current().task(taskId).orElseThrow();
         String newId = agents.newSessionId(runtime.name(), store.current().id(), task.id());
         String note = Timestamps.now() + " session " + oldId + " could not be resumed (" + why
                 + "); started fresh in session " + newId;
-        Task saved = change(index, t -> t.starting(newId, Timestamps.now()).withNote(note));
+        Task saved = change(taskId, t -> t.starting(newId, Timestamps.now()).withNote(note));
         listener.onEvent(new RunEvent.StateChanged(task, saved));
         notice(task.id(), "could not resume session " + oldId + " (" + why + "); starting fresh in " + newId);
         try {
@@ -428,12 +426,12 @@ public final class Scheduler {
      * the session goes on, so a crash from here on leaves a task that can be resumed in it.
      */
     private void sessionIdChanged(RunningTask run, String newId) {
-        Task before = store.current().tasks().get(run.index);
-        if (newId == null || newId.equals(before.sessionId())) {
+        Task before = store.current().task(run.taskId).orElse(null);
+        if (before == null || newId == null || newId.equals(before.sessionId())) {
             return;
         }
         try {
-            Task saved = change(run.index, t -> t.withSessionId(newId));
+            Task saved = change(run.taskId, t -> t.withSessionId(newId));
             listener.onEvent(new RunEvent.StateChanged(before, saved));
         } catch (SaveFailedException e) {
             notice(run.taskId, e.getMessage() + "; the plan does not name session " + newId + ", stopping the task");
@@ -442,19 +440,22 @@ public final class Scheduler {
     }
 
     /** The task's end, applied in memory; the coordinator persists it before it is published. */
-    private Message.Finished finish(int index, TaskStatus status, String result, String error) {
+    private Message.Finished finish(String taskId, TaskStatus status, String result, String error) {
         Task[] change = new Task[2];
-        long version = store.apply(p -> {
-            change[0] = p.tasks().get(index);
-            change[1] = change[0].finished(status, result, error, Timestamps.now());
-            return p.withTask(index, t -> change[1]);
-        });
-        return new Message.Finished(
-                index, change[1].id(), status, new RunEvent.StateChanged(change[0], change[1]), version);
+        long version = store.apply(p -> p.withTask(taskId, t -> {
+            change[0] = t;
+            change[1] = t.finished(status, result, error, Timestamps.now());
+            return change[1];
+        }));
+        RunEvent.StateChanged event = change[0] == null ? null : new RunEvent.StateChanged(change[0], change[1]);
+        return new Message.Finished(taskId, status, event, version);
     }
 
-    private Task change(int index, UnaryOperator<Task> change) throws SaveFailedException {
-        return store.update(p -> p.withTask(index, change)).tasks().get(index);
+    /** Changes one task and waits until it is on disk; returns the task as saved. */
+    private Task change(String taskId, UnaryOperator<Task> change) throws SaveFailedException {
+        Task[] changed = new Task[1];
+        store.update(p -> p.withTask(taskId, t -> changed[0] = change.apply(t)));
+        return changed[0];
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
@@ -571,7 +572,7 @@ public final class Scheduler {
     /** What the coordinator thread is told. */
     private sealed interface Message {
         /** {@code change} is applied in memory as of {@code version}, not yet published; null if none. */
-        record Finished(int index, String taskId, TaskStatus status, RunEvent.StateChanged change, long version)
+        record Finished(String taskId, TaskStatus status, RunEvent.StateChanged change, long version)
                 implements Message {}
 
         record SaveFailed(String taskId, SaveFailedException error) implements Message {}
@@ -586,17 +587,15 @@ public final class Scheduler {
     }
 
     /** A task about to start: its state before and its write-ahead state, applied in memory as of {@code version}. */
-    private record Start(int index, Task before, Task after, boolean resuming, long version) {}
+    private record Start(Task before, Task after, boolean resuming, long version) {}
 
     /** A task on a worker thread, and the means to abort it whether or not its session exists yet. */
     private static final class RunningTask {
-        final int index;
         final String taskId;
         private AgentSession session;
         private boolean abortRequested;
 
-        RunningTask(int index, String taskId) {
-            this.index = index;
+        RunningTask(String taskId) {
             this.taskId = taskId;
         }
 
