@@ -52,6 +52,8 @@ public final class Scheduler {
     static final int MAX_RESULT_CHARS = 4000;
     /** How many of the plan's other tasks a prompt lists for context. */
     private static final int MAX_OTHER_TASKS = 50;
+    /** How long the coordinator waits for news before it looks whether the plan file was edited. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(1);
 
     private final PlanStore store;
     private final AgentPool agents;
@@ -139,6 +141,12 @@ public final class Scheduler {
                 ready.add(task.id());
             }
         }
+        store.onDiskEdit(edit -> {
+            edit.notices().forEach(line -> notice(null, line));
+            if (edit.tasksChanged()) {
+                inbox.add(new Message.PlanChanged());
+            }
+        });
         ExecutorService workers = Executors.newFixedThreadPool(options.concurrency(), daemon("planexec-task"));
         boolean paused = false;
         SaveFailedException saveFailure = null;
@@ -190,8 +198,18 @@ public final class Scheduler {
                 if (idle && (stopping || saveFailure != null || (ready.isEmpty() && !paused))) {
                     break;
                 }
-                Message message = inbox.take();
-                if (message instanceof Message.Finished finished) {
+                Message message = inbox.poll(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
+                if (message == null) {
+                    // Nothing happened for a while: an edit of the file is taken in now, not at the next save.
+                    try {
+                        store.catchUp();
+                    } catch (SaveFailedException e) {
+                        inbox.add(new Message.SaveFailed(null, e));
+                    }
+                } else if (message instanceof Message.PlanChanged) {
+                    graph = new Graph(store.current());
+                    ready = readyAfterEdit(graph, ready, held, resume);
+                } else if (message instanceof Message.Finished finished) {
                     running.remove(finished.taskId());
                     if (finished.change() != null) {
                         unpublished.add(finished.change());
@@ -211,7 +229,9 @@ public final class Scheduler {
                         }
                     }
                 } else if (message instanceof Message.SaveFailed failed) {
-                    running.remove(failed.taskId());
+                    if (failed.taskId() != null) {
+                        running.remove(failed.taskId());
+                    }
                     if (saveFailure == null) {
                         saveFailure = failed.error();
                         notice(null, failed.error().getMessage() + "; no more tasks start");
@@ -239,9 +259,47 @@ public final class Scheduler {
             awaitWorkers(workers);
             helpers.shutdownNow();
         }
+        settlePlanFile();
         RunSummary summary = summarize(startNanos, saveFailure);
         listener.onEvent(new RunEvent.RunFinished(summary));
         return summary;
+    }
+
+    /**
+     * The tasks that can start once an edit of the file changed the task set: those that could before and still
+     * can, and pending ones (new, or set back to pending by the user) whose dependencies are done.
+     */
+    private PriorityQueue<String> readyAfterEdit(
+            Graph graph, PriorityQueue<String> before, Set<String> held, Set<String> resume) {
+        Set<String> wasReady = new HashSet<>(before);
+        PriorityQueue<String> ready = new PriorityQueue<>(Comparator.comparingInt(graph::order));
+        for (Task task : store.current().tasks()) {
+            if (!running.containsKey(task.id())
+                    && (wasReady.contains(task.id()) || task.status() == TaskStatus.PENDING)
+                    && isRunnable(task, held, resume)
+                    && graph.depsDone(task.id())) {
+                ready.add(task.id());
+            }
+        }
+        return ready;
+    }
+
+    /**
+     * At the end: takes in a last edit of the file, or folds the run's state back into it; if the file is still not
+     * valid, says where the state is and how it comes back.
+     */
+    private void settlePlanFile() {
+        try {
+            store.catchUp();
+        } catch (SaveFailedException e) {
+            notice(null, e.getMessage());
+        }
+        if (store.diverted()) {
+            notice(
+                    null,
+                    store.file() + " is still not valid, so this run's state is in " + store.runStateFile()
+                            + "; 'planexec run " + store.file() + "' applies it once the plan file is valid");
+        }
     }
 
     private boolean isRunnable(Task task, Set<String> held, Set<String> resume) {
@@ -575,9 +633,13 @@ public final class Scheduler {
         record Finished(String taskId, TaskStatus status, RunEvent.StateChanged change, long version)
                 implements Message {}
 
+        /** {@code taskId} is {@code null} when the failed save was not a task's. */
         record SaveFailed(String taskId, SaveFailedException error) implements Message {}
 
         record Stop() implements Message {}
+
+        /** An edit of the file changed the tasks, or what they depend on. */
+        record PlanChanged() implements Message {}
 
         record Pause(boolean paused) implements Message {}
 
