@@ -173,6 +173,11 @@ class EditDuringRunIT {
         String pSession =
                 stateIn(runState).orElseThrow().task("p").orElseThrow().sessionId();
         assertNotNull(pSession, "the write-ahead names p's session");
+        // Killed once p's session exists and its step runs (a kill before that is RecoveryIT's and CrashSafetyIT's).
+        Waits.until(
+                () -> MarkedProcesses.matching(sandbox.marker(), ".*go-p.*").size() == 1,
+                LONG,
+                () -> "p's step to run\n" + first.describe());
 
         first.kill9();
         assertArrayEquals(broken, Files.readAllBytes(plan), "the broken file was not written over");
