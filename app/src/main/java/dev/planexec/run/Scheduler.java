@@ -160,7 +160,12 @@ public final class Scheduler {
                         && saveFailure == null
                         && running.size() + starts.size() < options.concurrency()
                         && !ready.isEmpty()) {
-                    starts.add(prepareStart(ready.poll(), resume));
+                    String next = ready.poll();
+                    Task task = store.current().task(next).orElse(null);
+                    // An edit of the file taken in since it became ready may have removed it or marked it done.
+                    if (task != null && task.status() != TaskStatus.DONE) {
+                        starts.add(prepareStart(next, resume));
+                    }
                 }
                 if (!starts.isEmpty() || !unpublished.isEmpty()) {
                     long upTo = starts.isEmpty()
