@@ -7,6 +7,7 @@ import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.plan.Timestamps;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class PlanStore {
     private final Plan start;
     /** The plan as planexec last wrote it to (or read it from) the plan file: the base of a three-way merge. */
     private Plan base;
-    /** Whether the plan file was ever written or read by this store (a missing file is then an edit under way). */
+    /** Whether the plan file existed when the store was made, or was written by it since. */
     private boolean everWritten;
     /** While the plan file is not valid: what is wrong with it, as told to the user once. */
     private volatile String invalidProblem;
@@ -71,6 +72,8 @@ public final class PlanStore {
         this.base = plan;
         this.start = plan;
         this.runState = RunStateFile.of(file);
+        // A plan read from a file that then disappears is an edit under way, not a plan to write from scratch.
+        this.everWritten = Files.exists(file);
     }
 
     /**
