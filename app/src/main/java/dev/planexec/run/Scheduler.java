@@ -7,7 +7,6 @@ import dev.planexec.agent.AgentRuntime;
 import dev.planexec.agent.AgentSession;
 import dev.planexec.agent.GitContexts;
 import dev.planexec.agent.Prompts;
-import dev.planexec.agent.SessionContext;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
 import dev.planexec.agent.TaskBrief;
@@ -163,8 +162,9 @@ public final class Scheduler {
                     String next = ready.poll();
                     Task task = store.current().task(next).orElse(null);
                     // An edit of the file taken in since it became ready may have removed it or marked it done.
-                    if (task != null && task.status() != TaskStatus.DONE) {
-                        starts.add(prepareStart(next, resume));
+                    Start start = task == null || task.status() == TaskStatus.DONE ? null : prepareStart(task, resume);
+                    if (start != null) {
+                        starts.add(start);
                     }
                 }
                 if (!starts.isEmpty() || !unpublished.isEmpty()) {
@@ -187,7 +187,8 @@ public final class Scheduler {
                         store.apply(p -> {
                             Plan reverted = p;
                             for (Start start : starts) {
-                                reverted = reverted.withTask(start.after().id(), t -> start.before());
+                                reverted =
+                                        reverted.withTask(start.after().id(), t -> t.withRunFieldsOf(start.before()));
                             }
                             return reverted;
                         });
@@ -364,18 +365,21 @@ public final class Scheduler {
      * Coordinator thread: the write-ahead state of a task about to start (in progress, with the id of the session
      * it will get), applied in memory; the caller persists it before the session is created.
      */
-    private Start prepareStart(String taskId, Set<String> resume) {
+    private Start prepareStart(Task task, Set<String> resume) {
         Plan plan = store.current();
-        Task task = plan.task(taskId).orElseThrow();
         boolean resuming = resume.remove(task.id());
-        SessionContext context = contexts.of(workingDirectory(plan));
+        Map<String, String> context = contexts.of(workingDirectory(plan)).toMap();
         String now = Timestamps.now();
-        Task after = (resuming
-                        ? task.resuming(now)
-                        : task.starting(agents.newSessionId(agents.agentFor(plan, task), plan.id(), task.id()), now))
-                .withSessionContext(context.toMap());
-        long version = store.apply(p -> p.withTask(taskId, t -> after));
-        return new Start(task, after, resuming, version);
+        String sessionId = resuming ? null : agents.newSessionId(agents.agentFor(plan, task), plan.id(), task.id());
+        // Changed in place, through the run-field withers: an edit of the file merged in since the task was read
+        // keeps the user's fields.
+        Task[] change = new Task[2];
+        long version = store.apply(p -> p.withTask(task.id(), t -> {
+            change[0] = t;
+            change[1] = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(context);
+            return change[1];
+        }));
+        return change[1] == null ? null : new Start(change[0], change[1], resuming, version);
     }
 
     private void execute(RunningTask run, Start start) {
