@@ -11,8 +11,8 @@ import picocli.CommandLine;
 /** The entry point: builds the command line, runs it, maps every outcome to an exit code. */
 public final class Main {
     /** Words that name a subcommand or a top-level option; anything else starts {@code run}. */
-    private static final Set<String> TOP_LEVEL =
-            Set.of("run", "validate", "list", "sessions", "reset", "help", "-h", "--help", "-V", "--version");
+    private static final Set<String> TOP_LEVEL = Set.of(
+            "run", "validate", "list", "sessions", "reset", "completion", "help", "-h", "--help", "-V", "--version");
 
     private Main() {}
 
