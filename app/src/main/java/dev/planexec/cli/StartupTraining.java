@@ -1,5 +1,6 @@
 package dev.planexec.cli;
 
+import dev.planexec.store.SecureFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 /**
  * The launcher's training run for its class-data archive ({@code -XX:ArchiveClassesAtExit}): runs the short commands
@@ -76,10 +76,7 @@ public final class StartupTraining {
             }
             loadUiClasses();
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
-            }
+            SecureFiles.deleteTree(dir);
         }
     }
 
