@@ -167,19 +167,49 @@ class LauncherIT {
 
     @Test
     void the_build_failure_message_names_the_log_it_wrote() throws Exception {
-        Path fakeBin = Files.createDirectories(sandbox.root().resolve("bin"));
-        Path mvn = fakeBin.resolve("mvn");
-        Files.writeString(mvn, "#!/bin/sh\necho 'the compiler said no'\nexit 1\n");
-        mvn.toFile().setExecutable(true);
         Files.setLastModifiedTime(root.resolve("app/pom.xml"), FileTime.from(Instant.now()));
-
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", fakeBin + File.pathSeparator + System.getenv("PATH"));
-        Result r = launch(javaHome(), env, "validate", "plan.json");
+        Result r = launch(javaHome(), failingMaven(), "validate", "plan.json");
         assertEquals(2, r.exitCode(), r::toString);
         Path log = root.resolve(".planexec-build.log");
         assertTrue(r.err().contains("planexec: the build failed; see " + log), r::toString);
         assertEquals("the compiler said no\n", Files.readString(log));
+    }
+
+    @Test
+    void any_change_deep_in_the_sources_makes_the_launcher_build() throws Exception {
+        Path deep = Files.createDirectories(root.resolve("app/src/main/java/dev/planexec/agent/local"));
+        Path source = Files.writeString(deep.resolve("LocalAgent.java"), "class LocalAgent {}\n");
+        FileTime hourAgo = FileTime.from(Instant.now().minus(1, ChronoUnit.HOURS));
+        for (Path p = source; !p.equals(root.resolve("app")); p = p.getParent()) {
+            Files.setLastModifiedTime(p, hourAgo);
+        }
+        assertClean(launch(javaHome(), failingMaven(), "validate", "plan.json"));
+
+        // Written in place: only the file's own time changes, no folder's.
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now()));
+        assertBuilt(launch(javaHome(), failingMaven(), "validate", "plan.json"));
+        Files.setLastModifiedTime(source, hourAgo);
+        assertClean(launch(javaHome(), failingMaven(), "validate", "plan.json"));
+
+        // Removed: only the folder's time changes.
+        Files.delete(source);
+        assertBuilt(launch(javaHome(), failingMaven(), "validate", "plan.json"));
+    }
+
+    private static void assertBuilt(Result r) {
+        assertEquals(2, r.exitCode(), r::toString);
+        assertTrue(r.err().startsWith("planexec: building "), r::toString);
+    }
+
+    /** A PATH whose mvn says the build failed. */
+    private Map<String, String> failingMaven() throws IOException {
+        Path fakeBin = Files.createDirectories(sandbox.root().resolve("bin"));
+        Path mvn = fakeBin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/sh\necho 'the compiler said no'\nexit 1\n");
+        mvn.toFile().setExecutable(true);
+        Map<String, String> env = new HashMap<>();
+        env.put("PATH", fakeBin + File.pathSeparator + System.getenv("PATH"));
+        return env;
     }
 
     private void assertClean(Result r) {
