@@ -36,9 +36,7 @@ class LazyStartIT {
         RepoPlans.freshCopy("demo.json", sandbox.work().resolve("plan.json"));
         List<String> loaded = classesLoadedBy("validate", "plan.json");
         assertNone(loaded, HEAVY);
-        // (Picocli's reflection over the sessions command loads, without initialising, the two SessionJanitor types
-        // its lambdas take; nothing of recovery runs.)
-        assertNone(loaded, List.of("dev.planexec.agent.", "dev.planexec.run."));
+        assertNone(loaded, List.of("dev.planexec.agent.", "dev.planexec.run.", "dev.planexec.recovery."));
     }
 
     @Test
