@@ -21,6 +21,7 @@ import dev.planexec.store.LogFile;
 import dev.planexec.store.PlanLock;
 import dev.planexec.store.PlanLockedException;
 import dev.planexec.store.PlanStore;
+import dev.planexec.store.RunStateFile;
 import dev.planexec.store.SaveFailedException;
 import dev.planexec.store.StateDir;
 import java.io.IOException;
@@ -51,7 +52,7 @@ final class RunWorkflow {
     record Request(Path planFile, String agent, int concurrency, OrphanPolicy orphans, boolean plain, String model) {}
 
     int run(Request request) {
-        Plan plan = PlanLoading.loadToSave(request.planFile());
+        Plan plan = load(request.planFile());
         checkRunnable(request, plan);
         StateDir state = context.stateDir();
         LogFile log = new LogFile(state.logFile());
@@ -64,8 +65,10 @@ final class RunWorkflow {
                         new AgentEnvironment(state.root(), context.env(), request.model()),
                         request.agent())) {
             // Someone may have changed the file between our first read and the lock: read the locked truth.
-            plan = PlanLoading.loadToSave(request.planFile());
-            PlanStore store = new PlanStore(request.planFile(), plan);
+            plan = load(request.planFile());
+            // The state a run kept beside the plan while the file was not valid comes back into the file first.
+            PlanStore store = PlanStore.open(request.planFile(), plan, printer::note);
+            plan = store.current();
             openAgents(plan, agents);
             log.info("run " + request.planFile().toAbsolutePath() + " (pid "
                     + ProcessHandle.current().pid() + ")");
@@ -100,6 +103,25 @@ final class RunWorkflow {
             };
         } catch (SaveFailedException e) {
             throw PlanexecException.failed(e.getMessage() + "; the plan file keeps its last saved state");
+        }
+    }
+
+    /**
+     * Loads the plan; if it is not valid and a run left its state beside it, says so too, so the user knows the
+     * state is safe and when it comes back.
+     */
+    private static Plan load(Path planFile) {
+        try {
+            return PlanLoading.loadToSave(planFile);
+        } catch (PlanexecException e) {
+            RunStateFile leftover = RunStateFile.of(planFile);
+            if (e.exitCode() != ExitCodes.BAD_INPUT || !leftover.exists()) {
+                throw e;
+            }
+            List<String> lines = new java.util.ArrayList<>(e.lines());
+            lines.add(leftover.path() + " holds the state of a run that could not write it into the plan file;"
+                    + " it is applied when you run the plan again after fixing it");
+            throw PlanexecException.invalidInput(lines);
         }
     }
 

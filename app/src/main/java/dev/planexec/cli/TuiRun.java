@@ -107,12 +107,10 @@ final class TuiRun {
      * the screen would go on showing a cleaned-up task as running.
      */
     private static void publishChanges(Plan before, Plan after, RunListener listener) {
-        for (int i = 0; i < after.tasks().size() && i < before.tasks().size(); i++) {
-            Task was = before.tasks().get(i);
-            Task is = after.tasks().get(i);
-            if (!was.equals(is)) {
-                listener.onEvent(new RunEvent.StateChanged(was, is));
-            }
+        for (Task is : after.tasks()) {
+            before.task(is.id())
+                    .filter(was -> !was.equals(is))
+                    .ifPresent(was -> listener.onEvent(new RunEvent.StateChanged(was, is)));
         }
     }
 

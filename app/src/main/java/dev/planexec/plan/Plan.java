@@ -77,10 +77,19 @@ public record Plan(
         return index;
     }
 
-    public Plan withTask(int index, UnaryOperator<Task> change) {
-        List<Task> changed = new ArrayList<>(tasks);
-        changed.set(index, change.apply(tasks.get(index)));
-        return withTasks(changed);
+    /**
+     * The plan with the task named {@code taskId} changed; the same plan if it has no such task (the user may have
+     * removed it from the file while it was being changed).
+     */
+    public Plan withTask(String taskId, UnaryOperator<Task> change) {
+        for (int i = 0; i < tasks.size(); i++) {
+            if (tasks.get(i).id().equals(taskId)) {
+                List<Task> changed = new ArrayList<>(tasks);
+                changed.set(i, change.apply(tasks.get(i)));
+                return withTasks(changed);
+            }
+        }
+        return this;
     }
 
     public Plan withTasks(List<Task> newTasks) {

@@ -202,6 +202,24 @@ public record Task(
                 source);
     }
 
+    /**
+     * The fields the user wrote from this task, the fields a run writes from {@code other}: how a run's state is put
+     * into a task the user edited during the run.
+     */
+    public Task withRunFieldsOf(Task other) {
+        return run(
+                        other.status,
+                        other.sessionId,
+                        other.agentResult,
+                        other.startedAt,
+                        other.finishedAt,
+                        other.attempts,
+                        other.error,
+                        other.sessionContext,
+                        other.notes)
+                .withWorktree(other.worktree);
+    }
+
     /** This task with other run fields: what the user wrote (id, title, steps, ...) never changes while it runs. */
     private Task run(
             TaskStatus newStatus,

@@ -15,6 +15,7 @@ import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.run.AgentPool;
 import dev.planexec.store.PlanLock;
+import dev.planexec.store.RunStateFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +143,24 @@ public final class SessionJanitor implements AutoCloseable {
         Optional<Plan> plan = plan(planFile);
         if (plan.isEmpty()) {
             return new Row(session, State.UNKNOWN, null, "plan " + planFile + " cannot be read now");
+        }
+        RunStateFile runState = RunStateFile.of(planFile);
+        if (runState.exists()) {
+            // A run that could not write into the plan file kept its state beside it; the next run applies it.
+            Optional<Task> kept;
+            try {
+                kept = runState.read().flatMap(state -> taskNaming(state.run(), session.id()));
+            } catch (IOException e) {
+                return new Row(session, State.UNKNOWN, null, runState.path() + " cannot be read now");
+            }
+            if (kept.isPresent()) {
+                Task t = kept.get();
+                return new Row(
+                        session,
+                        State.IN_USE,
+                        t,
+                        "task " + t.id() + " (" + t.status().json() + ", in " + runState.path() + ")");
+            }
         }
         return taskNaming(plan.get(), session.id())
                 .map(t -> new Row(

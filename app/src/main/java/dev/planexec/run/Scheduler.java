@@ -7,7 +7,6 @@ import dev.planexec.agent.AgentRuntime;
 import dev.planexec.agent.AgentSession;
 import dev.planexec.agent.GitContexts;
 import dev.planexec.agent.Prompts;
-import dev.planexec.agent.SessionContext;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
 import dev.planexec.agent.TaskBrief;
@@ -24,6 +23,7 @@ import dev.planexec.store.SaveFailedException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +53,8 @@ public final class Scheduler {
     static final int MAX_RESULT_CHARS = 4000;
     /** How many of the plan's other tasks a prompt lists for context. */
     private static final int MAX_OTHER_TASKS = 50;
+    /** How long the coordinator waits for news before it looks whether the plan file was edited. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(1);
 
     private final PlanStore store;
     private final AgentPool agents;
@@ -134,12 +136,18 @@ public final class Scheduler {
         Graph graph = new Graph(store.current());
         Set<String> held = new HashSet<>(options.held());
         Set<String> resume = new HashSet<>(options.resume());
-        PriorityQueue<Integer> ready = new PriorityQueue<>();
-        for (int i = 0; i < graph.size(); i++) {
-            if (isRunnable(graph.task(i), held, resume) && graph.depsDone(i)) {
-                ready.add(i);
+        PriorityQueue<String> ready = new PriorityQueue<>(Comparator.comparingInt(graph::order));
+        for (Task task : store.current().tasks()) {
+            if (isRunnable(task, held, resume) && graph.depsDone(task.id())) {
+                ready.add(task.id());
             }
         }
+        store.onDiskEdit(edit -> {
+            edit.notices().forEach(line -> notice(null, line));
+            if (edit.tasksChanged()) {
+                inbox.add(new Message.PlanChanged());
+            }
+        });
         ExecutorService workers = Executors.newFixedThreadPool(options.concurrency(), daemon("planexec-task"));
         boolean paused = false;
         SaveFailedException saveFailure = null;
@@ -153,7 +161,13 @@ public final class Scheduler {
                         && saveFailure == null
                         && running.size() + starts.size() < options.concurrency()
                         && !ready.isEmpty()) {
-                    starts.add(prepareStart(ready.poll(), resume));
+                    String next = ready.poll();
+                    Task task = store.current().task(next).orElse(null);
+                    // An edit of the file taken in since it became ready may have removed it or marked it done.
+                    Start start = task == null || task.status() == TaskStatus.DONE ? null : prepareStart(task, resume);
+                    if (start != null) {
+                        starts.add(start);
+                    }
                 }
                 if (!starts.isEmpty() || !unpublished.isEmpty()) {
                     long upTo = starts.isEmpty()
@@ -166,8 +180,7 @@ public final class Scheduler {
                         unpublished.forEach(listener::onEvent);
                         for (Start start : starts) {
                             listener.onEvent(new RunEvent.StateChanged(start.before(), start.after()));
-                            RunningTask run =
-                                    new RunningTask(start.index(), start.after().id());
+                            RunningTask run = new RunningTask(start.after().id());
                             running.put(run.taskId, run);
                             workers.execute(() -> execute(run, start));
                         }
@@ -176,7 +189,8 @@ public final class Scheduler {
                         store.apply(p -> {
                             Plan reverted = p;
                             for (Start start : starts) {
-                                reverted = reverted.withTask(start.index(), t -> start.before());
+                                reverted =
+                                        reverted.withTask(start.after().id(), t -> t.withRunFieldsOf(start.before()));
                             }
                             return reverted;
                         });
@@ -192,8 +206,18 @@ public final class Scheduler {
                 if (idle && (stopping || saveFailure != null || (ready.isEmpty() && !paused))) {
                     break;
                 }
-                Message message = inbox.take();
-                if (message instanceof Message.Finished finished) {
+                Message message = inbox.poll(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
+                if (message == null) {
+                    // Nothing happened for a while: an edit of the file is taken in now, not at the next save.
+                    try {
+                        store.catchUp();
+                    } catch (SaveFailedException e) {
+                        inbox.add(new Message.SaveFailed(null, e));
+                    }
+                } else if (message instanceof Message.PlanChanged) {
+                    graph = new Graph(store.current());
+                    ready = readyAfterEdit(graph, ready, held, resume);
+                } else if (message instanceof Message.Finished finished) {
                     running.remove(finished.taskId());
                     if (finished.change() != null) {
                         unpublished.add(finished.change());
@@ -203,16 +227,19 @@ public final class Scheduler {
                         inbox.add(new Message.Retry(finished.taskId()));
                     }
                     if (finished.status() == TaskStatus.DONE) {
-                        graph.markDone(finished.index());
-                        for (int dependent : graph.dependentsOf(finished.index())) {
-                            Task t = store.current().tasks().get(dependent);
-                            if (graph.depsDone(dependent) && isRunnable(t, held, resume)) {
+                        graph.markDone(finished.taskId());
+                        Plan now = store.current();
+                        for (String dependent : graph.dependentsOf(finished.taskId())) {
+                            Task t = now.task(dependent).orElse(null);
+                            if (t != null && graph.depsDone(dependent) && isRunnable(t, held, resume)) {
                                 ready.add(dependent);
                             }
                         }
                     }
                 } else if (message instanceof Message.SaveFailed failed) {
-                    running.remove(failed.taskId());
+                    if (failed.taskId() != null) {
+                        running.remove(failed.taskId());
+                    }
                     if (saveFailure == null) {
                         saveFailure = failed.error();
                         notice(null, failed.error().getMessage() + "; no more tasks start");
@@ -240,9 +267,47 @@ public final class Scheduler {
             awaitWorkers(workers);
             helpers.shutdownNow();
         }
+        settlePlanFile();
         RunSummary summary = summarize(startNanos, saveFailure);
         listener.onEvent(new RunEvent.RunFinished(summary));
         return summary;
+    }
+
+    /**
+     * The tasks that can start once an edit of the file changed the task set: those that could before and still
+     * can, and pending ones (new, or set back to pending by the user) whose dependencies are done.
+     */
+    private PriorityQueue<String> readyAfterEdit(
+            Graph graph, PriorityQueue<String> before, Set<String> held, Set<String> resume) {
+        Set<String> wasReady = new HashSet<>(before);
+        PriorityQueue<String> ready = new PriorityQueue<>(Comparator.comparingInt(graph::order));
+        for (Task task : store.current().tasks()) {
+            if (!running.containsKey(task.id())
+                    && (wasReady.contains(task.id()) || task.status() == TaskStatus.PENDING)
+                    && isRunnable(task, held, resume)
+                    && graph.depsDone(task.id())) {
+                ready.add(task.id());
+            }
+        }
+        return ready;
+    }
+
+    /**
+     * At the end: takes in a last edit of the file, or folds the run's state back into it; if the file is still not
+     * valid, says where the state is and how it comes back.
+     */
+    private void settlePlanFile() {
+        try {
+            store.catchUp();
+        } catch (SaveFailedException e) {
+            notice(null, e.getMessage());
+        }
+        if (store.diverted()) {
+            notice(
+                    null,
+                    store.file() + " is still not valid, so this run's state is in " + store.runStateFile()
+                            + "; 'planexec run " + store.file() + "' applies it once the plan file is valid");
+        }
     }
 
     private boolean isRunnable(Task task, Set<String> held, Set<String> resume) {
@@ -257,9 +322,9 @@ public final class Scheduler {
         };
     }
 
-    private void retry(String taskId, Graph graph, Set<String> held, Set<String> resume, PriorityQueue<Integer> ready) {
-        Integer index = graph.indexOf(taskId);
-        if (index == null || ready.contains(index)) {
+    private void retry(String taskId, Graph graph, Set<String> held, Set<String> resume, PriorityQueue<String> ready) {
+        Task task = store.current().task(taskId).orElse(null);
+        if (task == null || !graph.contains(taskId) || ready.contains(taskId)) {
             return;
         }
         if (running.containsKey(taskId)) {
@@ -267,15 +332,12 @@ public final class Scheduler {
             retryWhenFinished.add(taskId);
             return;
         }
-        Task task = store.current().tasks().get(index);
         held.remove(taskId);
         switch (task.status()) {
             case FAILED, PENDING -> {
                 try {
                     if (task.status() == TaskStatus.FAILED) {
-                        Task after = store.update(p -> p.withTask(index, Task::pendingWithoutSession))
-                                .tasks()
-                                .get(index);
+                        Task after = change(taskId, Task::pendingWithoutSession);
                         listener.onEvent(new RunEvent.StateChanged(task, after));
                     }
                 } catch (SaveFailedException e) {
@@ -292,8 +354,8 @@ public final class Scheduler {
                 return;
             }
         }
-        if (graph.depsDone(index)) {
-            ready.add(index);
+        if (graph.depsDone(taskId)) {
+            ready.add(taskId);
         } else {
             notice(taskId, "waits for the tasks it depends on");
         }
@@ -305,18 +367,21 @@ public final class Scheduler {
      * Coordinator thread: the write-ahead state of a task about to start (in progress, with the id of the session
      * it will get), applied in memory; the caller persists it before the session is created.
      */
-    private Start prepareStart(int index, Set<String> resume) {
+    private Start prepareStart(Task task, Set<String> resume) {
         Plan plan = store.current();
-        Task task = plan.tasks().get(index);
         boolean resuming = resume.remove(task.id());
-        SessionContext context = contexts.of(workingDirectory(plan));
+        Map<String, String> context = contexts.of(workingDirectory(plan)).toMap();
         String now = Timestamps.now();
-        Task after = (resuming
-                        ? task.resuming(now)
-                        : task.starting(agents.newSessionId(agents.agentFor(plan, task), plan.id(), task.id()), now))
-                .withSessionContext(context.toMap());
-        long version = store.apply(p -> p.withTask(index, t -> after));
-        return new Start(index, task, after, resuming, version);
+        String sessionId = resuming ? null : agents.newSessionId(agents.agentFor(plan, task), plan.id(), task.id());
+        // Changed in place, through the run-field withers: an edit of the file merged in since the task was read
+        // keeps the user's fields.
+        Task[] change = new Task[2];
+        long version = store.apply(p -> p.withTask(task.id(), t -> {
+            change[0] = t;
+            change[1] = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(context);
+            return change[1];
+        }));
+        return change[1] == null ? null : new Start(change[0], change[1], resuming, version);
     }
 
     private void execute(RunningTask run, Start start) {
@@ -328,7 +393,7 @@ public final class Scheduler {
             // Whatever broke, the coordinator must hear that the task is over, or the run would wait for ever.
             log.error("task " + run.taskId + " broke the scheduler", e);
             notice(run.taskId, "internal error: " + e + " (details in " + log.path() + ")");
-            inbox.add(new Message.Finished(run.index, run.taskId, TaskStatus.FAILED, null, 0));
+            inbox.add(new Message.Finished(run.taskId, TaskStatus.FAILED, null, 0));
             if (e instanceof Error error) {
                 throw error;
             }
@@ -336,7 +401,7 @@ public final class Scheduler {
     }
 
     private Message.Finished executeTask(RunningTask run, Start start) throws SaveFailedException {
-        int index = start.index();
+        String taskId = run.taskId;
         Plan plan = store.current();
         Task task = start.after();
         boolean resuming = start.resuming();
@@ -347,7 +412,7 @@ public final class Scheduler {
         AgentSession session = null;
         try {
             if (run.abortRequested()) {
-                return finish(index, TaskStatus.INTERRUPTED, null, null);
+                return finish(taskId, TaskStatus.INTERRUPTED, null, null);
             }
             AgentRuntime runtime = agents.runtime(agentName);
             SessionSpec spec =
@@ -356,7 +421,7 @@ public final class Scheduler {
                 try {
                     session = runtime.resume(spec);
                 } catch (SessionUnavailableException e) {
-                    session = startFresh(runtime, spec, index, e.getMessage());
+                    session = startFresh(runtime, spec, taskId, e.getMessage());
                     resuming = false;
                 }
             } else {
@@ -381,22 +446,22 @@ public final class Scheduler {
                 // A backend whose CLI rejects the session only when asked to go on in it: fresh, once, as above.
                 session.close();
                 session = null;
-                session = startFresh(runtime, spec, index, e.getMessage());
+                session = startFresh(runtime, spec, taskId, e.getMessage());
                 resuming = false;
                 listener.onEvent(new RunEvent.TaskStarted(task.id(), session.id(), false));
                 run.attach(session);
                 result = session.send(Prompts.first(spec.task()), events);
             }
             if (result instanceof TurnResult.Completed completed) {
-                return finish(index, TaskStatus.DONE, bounded(completed.finalMessage()), null);
+                return finish(taskId, TaskStatus.DONE, bounded(completed.finalMessage()), null);
             } else if (result instanceof TurnResult.Failed failed) {
-                return finish(index, TaskStatus.FAILED, null, failed.error());
+                return finish(taskId, TaskStatus.FAILED, null, failed.error());
             }
-            return finish(index, TaskStatus.INTERRUPTED, null, null);
+            return finish(taskId, TaskStatus.INTERRUPTED, null, null);
         } catch (AgentException e) {
             log.error("task " + task.id() + ": " + e.getMessage(), e);
             return finish(
-                    index, run.abortRequested() ? TaskStatus.INTERRUPTED : TaskStatus.FAILED, null, e.getMessage());
+                    taskId, run.abortRequested() ? TaskStatus.INTERRUPTED : TaskStatus.FAILED, null, e.getMessage());
         } finally {
             if (session != null) {
                 session.close();
@@ -405,14 +470,14 @@ public final class Scheduler {
     }
 
     /** A session that cannot be resumed is replaced, once, by a new one; the plan and the user are told. */
-    private AgentSession startFresh(AgentRuntime runtime, SessionSpec spec, int index, String why)
+    private AgentSession startFresh(AgentRuntime runtime, SessionSpec spec, String taskId, String why)
             throws AgentException, SaveFailedException {
         String oldId = spec.sessionId();
-        Task task = store.current().tasks().get(index);
+        Task task = store.current().task(taskId).orElseThrow();
         String newId = agents.newSessionId(runtime.name(), store.current().id(), task.id());
         String note = Timestamps.now() + " session " + oldId + " could not be resumed (" + why
                 + "); started fresh in session " + newId;
-        Task saved = change(index, t -> t.starting(newId, Timestamps.now()).withNote(note));
+        Task saved = change(taskId, t -> t.starting(newId, Timestamps.now()).withNote(note));
         listener.onEvent(new RunEvent.StateChanged(task, saved));
         notice(task.id(), "could not resume session " + oldId + " (" + why + "); starting fresh in " + newId);
         try {
@@ -430,12 +495,12 @@ public final class Scheduler {
      * the session goes on, so a crash from here on leaves a task that can be resumed in it.
      */
     private void sessionIdChanged(RunningTask run, String newId) {
-        Task before = store.current().tasks().get(run.index);
-        if (newId == null || newId.equals(before.sessionId())) {
+        Task before = store.current().task(run.taskId).orElse(null);
+        if (before == null || newId == null || newId.equals(before.sessionId())) {
             return;
         }
         try {
-            Task saved = change(run.index, t -> t.withSessionId(newId));
+            Task saved = change(run.taskId, t -> t.withSessionId(newId));
             listener.onEvent(new RunEvent.StateChanged(before, saved));
         } catch (SaveFailedException e) {
             notice(run.taskId, e.getMessage() + "; the plan does not name session " + newId + ", stopping the task");
@@ -444,19 +509,22 @@ public final class Scheduler {
     }
 
     /** The task's end, applied in memory; the coordinator persists it before it is published. */
-    private Message.Finished finish(int index, TaskStatus status, String result, String error) {
+    private Message.Finished finish(String taskId, TaskStatus status, String result, String error) {
         Task[] change = new Task[2];
-        long version = store.apply(p -> {
-            change[0] = p.tasks().get(index);
-            change[1] = change[0].finished(status, result, error, Timestamps.now());
-            return p.withTask(index, t -> change[1]);
-        });
-        return new Message.Finished(
-                index, change[1].id(), status, new RunEvent.StateChanged(change[0], change[1]), version);
+        long version = store.apply(p -> p.withTask(taskId, t -> {
+            change[0] = t;
+            change[1] = t.finished(status, result, error, Timestamps.now());
+            return change[1];
+        }));
+        RunEvent.StateChanged event = change[0] == null ? null : new RunEvent.StateChanged(change[0], change[1]);
+        return new Message.Finished(taskId, status, event, version);
     }
 
-    private Task change(int index, UnaryOperator<Task> change) throws SaveFailedException {
-        return store.update(p -> p.withTask(index, change)).tasks().get(index);
+    /** Changes one task and waits until it is on disk; returns the task as saved. */
+    private Task change(String taskId, UnaryOperator<Task> change) throws SaveFailedException {
+        Task[] changed = new Task[1];
+        store.update(p -> p.withTask(taskId, t -> changed[0] = change.apply(t)));
+        return changed[0];
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
@@ -583,12 +651,16 @@ public final class Scheduler {
     /** What the coordinator thread is told. */
     private sealed interface Message {
         /** {@code change} is applied in memory as of {@code version}, not yet published; null if none. */
-        record Finished(int index, String taskId, TaskStatus status, RunEvent.StateChanged change, long version)
+        record Finished(String taskId, TaskStatus status, RunEvent.StateChanged change, long version)
                 implements Message {}
 
+        /** {@code taskId} is {@code null} when the failed save was not a task's. */
         record SaveFailed(String taskId, SaveFailedException error) implements Message {}
 
         record Stop() implements Message {}
+
+        /** An edit of the file changed the tasks, or what they depend on. */
+        record PlanChanged() implements Message {}
 
         record Pause(boolean paused) implements Message {}
 
@@ -598,17 +670,15 @@ public final class Scheduler {
     }
 
     /** A task about to start: its state before and its write-ahead state, applied in memory as of {@code version}. */
-    private record Start(int index, Task before, Task after, boolean resuming, long version) {}
+    private record Start(Task before, Task after, boolean resuming, long version) {}
 
     /** A task on a worker thread, and the means to abort it whether or not its session exists yet. */
     private static final class RunningTask {
-        final int index;
         final String taskId;
         private AgentSession session;
         private boolean abortRequested;
 
-        RunningTask(int index, String taskId) {
-            this.index = index;
+        RunningTask(String taskId) {
             this.taskId = taskId;
         }
 

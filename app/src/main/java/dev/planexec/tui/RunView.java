@@ -23,6 +23,8 @@ import java.util.Map;
 final class RunView {
     final String planName;
     final String planAgent;
+    private final Plan plan;
+    private final String agentOverride;
     final List<TaskView> tasks = new ArrayList<>();
     final Map<String, Integer> index = new HashMap<>();
     final Deque<String> notices = new ArrayDeque<>();
@@ -43,6 +45,8 @@ final class RunView {
     }
 
     RunView(Plan plan, String agentOverride) {
+        this.plan = plan;
+        this.agentOverride = agentOverride;
         this.planName = plan.name() == null || plan.name().isBlank() ? plan.id() : plan.name();
         this.planAgent = agentOverride != null ? agentOverride : plan.agent();
         int[] levels = levels(plan);
@@ -79,6 +83,9 @@ final class RunView {
     void apply(RunEvent event) {
         if (event instanceof RunEvent.StateChanged change) {
             TaskView view = view(change.after().id());
+            if (view == null) {
+                view = added(change.after());
+            }
             if (view != null) {
                 view.task = change.after();
                 if (change.after().status() == TaskStatus.FAILED
@@ -106,6 +113,21 @@ final class RunView {
             finished = done.summary();
             stopping = false;
         }
+    }
+
+    /** A task the user added to the file during the run: a row at the end, one level below its dependencies. */
+    private TaskView added(Task task) {
+        int level = 0;
+        for (String dep : task.dependsOn()) {
+            TaskView d = view(dep);
+            level = Math.max(level, d == null ? 0 : d.level + 1);
+        }
+        TaskView view = new TaskView(task, AgentPool.agentFor(plan, task, agentOverride), level);
+        index.put(task.id(), tasks.size());
+        listRows.add(new Row(tasks.size(), null));
+        batchRows.add(new Row(tasks.size(), null));
+        tasks.add(view);
+        return view;
     }
 
     private static void applyOutput(OutputBuffer out, AgentEvent event) {

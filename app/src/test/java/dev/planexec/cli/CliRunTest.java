@@ -14,6 +14,8 @@ import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.store.PlanLock;
+import dev.planexec.store.PlanStore;
+import dev.planexec.store.RunStateFile;
 import dev.planexec.testing.CommandRunner;
 import dev.planexec.testing.CommandRunner.Result;
 import dev.planexec.testing.LocalAgents;
@@ -318,6 +320,29 @@ class CliRunTest {
         assertEquals(List.of("removed 0 sessions"), clean.outLines(), clean::toString);
         assertEquals(3, before.size());
         assertEquals(before, sessionFolders());
+    }
+
+    @Test
+    void a_session_named_only_in_a_run_state_file_is_not_orphaned() throws Exception {
+        Path plan = twoTaskPlan();
+        assertEquals(0, planexec().run("run", plan.toString()).exitCode());
+        String kept = "planexec-small-a-0ddba11";
+        try (AgentRuntime local = LocalAgents.open(home())) {
+            local.create(LocalAgents.specFor(plan, "a", kept, "true")).close();
+        }
+        // A run that found the plan file broken kept its state, naming the session, beside the plan.
+        byte[] valid = Files.readAllBytes(plan);
+        PlanStore store = new PlanStore(plan, Plans.load(plan));
+        Files.writeString(plan, "{ half a plan");
+        store.update(p -> p.withTask("a", t -> t.withSessionId(kept)));
+        Files.write(plan, valid);
+        assertTrue(RunStateFile.of(plan).exists());
+
+        Result clean = planexec().run("sessions", "clean", "--orphaned");
+
+        assertEquals(0, clean.exitCode(), clean::toString);
+        assertEquals(List.of("removed 0 sessions"), clean.outLines(), clean::toString);
+        assertTrue(sessionFolders().contains(kept), "the session the run-state file names is kept");
     }
 
     @Test

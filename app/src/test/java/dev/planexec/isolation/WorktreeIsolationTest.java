@@ -179,7 +179,7 @@ class WorktreeIsolationTest {
         Path usersLock = repo.dir().resolve(".git/index.lock");
         Files.writeString(usersLock, "");
 
-        List<String> done = isolation.recover(plan.withTask(0, t -> t.withWorktree(ws.worktree())));
+        List<String> done = isolation.recover(plan.withTask("a", t -> t.withWorktree(ws.worktree())));
         assertFalse(Files.exists(admin.resolve("index.lock")));
         assertFalse(Files.exists(admin.resolve("locked")));
         assertFalse(Files.exists(refLock));
@@ -211,7 +211,7 @@ class WorktreeIsolationTest {
                 == 0);
 
         Task bFinal = b;
-        List<String> done = isolation.recover(plan.withTask(0, t -> a).withTask(1, t -> bFinal));
+        List<String> done = isolation.recover(plan.withTask("a", t -> a).withTask("b", t -> bFinal));
         assertTrue(done.stream().anyMatch(l -> l.contains("interrupted merge")), done.toString());
         assertEquals("", GitRepo.run(integration, "status", "--porcelain").out());
         assertInstanceOf(Landing.Landed.class, isolation.land(b, "s-b"));

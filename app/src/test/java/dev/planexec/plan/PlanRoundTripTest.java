@@ -216,8 +216,10 @@ class PlanRoundTripTest {
         JsonNode before = Plans.tree(file);
         PlanStore store = new PlanStore(file, PlanFiles.load(file));
 
-        store.update(p -> p.withTask(0, t -> t.starting("planexec-extras-a-0badcafe", Timestamps.now())));
-        store.update(p -> p.withTask(0, t -> t.finished(TaskStatus.DONE, "ran 1 of 2 steps", null, Timestamps.now())));
+        store.update(p ->
+                p.withTask(p.tasks().get(0).id(), t -> t.starting("planexec-extras-a-0badcafe", Timestamps.now())));
+        store.update(p -> p.withTask(
+                p.tasks().get(0).id(), t -> t.finished(TaskStatus.DONE, "ran 1 of 2 steps", null, Timestamps.now())));
         JsonNode after = Plans.tree(file);
 
         // Plan level: the same fields in the same order, each unchanged but the time stamp and the tasks.
@@ -276,7 +278,7 @@ class PlanRoundTripTest {
                 "}");
 
         Plan plan = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "s.json");
-        Plan changed = plan.withTask(0, t -> t.withStatus(TaskStatus.DONE));
+        Plan changed = plan.withTask(plan.tasks().get(0).id(), t -> t.withStatus(TaskStatus.DONE));
         JsonNode steps =
                 JSON.readTree(PlanFiles.toJson(changed)).get("tasks").get(0).get("steps");
 
@@ -290,10 +292,13 @@ class PlanRoundTripTest {
     @Test
     void a_saved_plan_reads_back_to_the_same_bytes() throws Exception {
         Plan plan = PlanFiles.parse(UNKNOWN_FIELDS_PLAN.getBytes(StandardCharsets.UTF_8), "extras.json");
-        Plan ran = plan.withTask(0, t -> t.starting("planexec-extras-a-00000001", "2026-01-01T00:00:01.000Z")
+        Plan ran = plan.withTask(plan.tasks().get(0).id(), t -> t.starting(
+                                "planexec-extras-a-00000001", "2026-01-01T00:00:01.000Z")
                         .withSessionContext(java.util.Map.of("cwd", "/work"))
                         .withNote("2026-01-01T00:00:02.000Z resumed"))
-                .withTask(1, t -> t.finished(TaskStatus.FAILED, null, "step 1/1 (echo b) exited with code 1", "x"));
+                .withTask(
+                        plan.tasks().get(1).id(),
+                        t -> t.finished(TaskStatus.FAILED, null, "step 1/1 (echo b) exited with code 1", "x"));
 
         byte[] once = PlanFiles.toJson(ran);
         byte[] twice = PlanFiles.toJson(PlanFiles.parse(once, "extras.json"));

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
@@ -65,6 +67,75 @@ class SchedulerTest {
         assertTrue(order.indexOf("end b") < order.indexOf("start d"), order::toString);
         assertTrue(order.indexOf("end c") < order.indexOf("start d"), order::toString);
         assertEquals(4, Plans.load(plan).count(TaskStatus.DONE));
+    }
+
+    @Test
+    void tasks_added_to_the_file_during_the_run_run_in_this_run_and_a_task_marked_done_by_hand_does_not()
+            throws Exception {
+        Path plan = Plans.local("grow")
+                .task("wait", "while [ ! -f go ]; do sleep 0.05; done")
+                .task("after", List.of("wait"), "touch after.ran")
+                .task("skip", List.of("wait"), "touch skip.ran")
+                .writeTo(tmp);
+
+        RunSummary summary;
+        List<String> notices = Collections.synchronizedList(new ArrayList<>());
+        try (PlanRun run = new PlanRun(plan, state())) {
+            Scheduler scheduler = run.scheduler(RunOptions.withConcurrency(2), event -> {
+                if (event instanceof RunEvent.Notice notice) {
+                    notices.add(notice.message());
+                }
+            });
+            CompletableFuture<Void> editor = CompletableFuture.runAsync(() -> {
+                Waits.until(
+                        "wait to run",
+                        Duration.ofSeconds(20),
+                        () -> Plans.task(plan, "wait").status() == TaskStatus.IN_PROGRESS);
+                // An edit as the user makes it: a new task after the running one, a new task free to run now,
+                // and a pending task marked done so that it is skipped.
+                ObjectNode root = (ObjectNode) Plans.tree(plan);
+                var tasks = (ArrayNode) root.get("tasks");
+                tasks.addObject()
+                        .put("id", "late")
+                        .put("title", "Late")
+                        .put("status", "pending")
+                        .putArray("steps")
+                        .add("touch late.ran");
+                tasks.addObject()
+                        .put("id", "later")
+                        .put("title", "Later")
+                        .put("status", "pending")
+                        .<ObjectNode>set("dependsOn", root.arrayNode().add("after"))
+                        .putArray("steps")
+                        .add("touch later.ran");
+                ((ObjectNode) tasks.get(2)).put("status", "done");
+                Plans.write(tmp, "grow.json", root.toPrettyString());
+                Waits.until(
+                        "the added task to run", Duration.ofSeconds(20), () -> Files.exists(tmp.resolve("late.ran")));
+                try {
+                    Files.createFile(tmp.resolve("go"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            summary = run.run(scheduler);
+            editor.join();
+        }
+
+        assertEquals(RunSummary.Outcome.COMPLETED, summary.outcome());
+        Plan after = Plans.load(plan);
+        assertEquals(
+                List.of("wait", "after", "skip", "late", "later"),
+                after.tasks().stream().map(Task::id).toList());
+        after.tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t::toString));
+        assertTrue(Files.exists(tmp.resolve("later.ran")), "the task added after a running one ran once it was done");
+        assertFalse(Files.exists(tmp.resolve("skip.ran")), "the task marked done by hand did not run");
+        assertNull(after.task("skip").orElseThrow().sessionId());
+        assertTrue(
+                notices.stream()
+                        .anyMatch(n ->
+                                n.contains("taken in: task \"skip\": status; new task \"late\"; new task \"later\"")),
+                notices::toString);
     }
 
     @Test

@@ -30,7 +30,7 @@ class PlanStoreTest {
         Path file = Plans.local("p").task("a", "true").task("b", "true").writeTo(dir);
         PlanStore store = new PlanStore(file, Plans.load(file));
 
-        Plan changed = store.update(p -> p.withTask(1, t -> t.withStatus(TaskStatus.DONE)));
+        Plan changed = store.update(p -> p.withTask("b", t -> t.withStatus(TaskStatus.DONE)));
 
         Plan onDisk = PlanFiles.load(file);
         assertEquals(TaskStatus.DONE, onDisk.task("b").orElseThrow().status());
@@ -47,7 +47,7 @@ class PlanStoreTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
         PlanStore store = new PlanStore(file, Plans.load(file));
 
-        store.update(p -> p.withTask(0, t -> t.withStatus(TaskStatus.DONE)));
+        store.update(p -> p.withTask("a", t -> t.withStatus(TaskStatus.DONE)));
 
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
@@ -65,8 +65,8 @@ class PlanStoreTest {
             List<Future<Plan>> updates = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 int index = i;
-                updates.add(
-                        threads.submit(() -> store.update(p -> p.withTask(index, t -> t.withStatus(TaskStatus.DONE)))));
+                updates.add(threads.submit(
+                        () -> store.update(p -> p.withTask("t" + index, t -> t.withStatus(TaskStatus.DONE)))));
             }
             for (Future<Plan> update : updates) {
                 update.get();
@@ -91,7 +91,7 @@ class PlanStoreTest {
         try (ReadOnlyFolder readOnly = ReadOnlyFolder.of(folder)) {
             e = assertThrows(
                     SaveFailedException.class,
-                    () -> store.update(p -> p.withTask(0, t -> t.withStatus(TaskStatus.DONE))),
+                    () -> store.update(p -> p.withTask("a", t -> t.withStatus(TaskStatus.DONE))),
                     readOnly.how());
         }
 

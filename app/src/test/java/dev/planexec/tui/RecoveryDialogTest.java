@@ -41,7 +41,7 @@ class RecoveryDialogTest {
             .get(3)
             .starting(sessionOf("docs"), ago(100))
             .finished(TaskStatus.INTERRUPTED, null, null, ago(50));
-    private final Plan crashed = demoPlan().withTask(1, t -> build).withTask(3, t -> docs);
+    private final Plan crashed = demoPlan().withTask(build.id(), t -> build).withTask(docs.id(), t -> docs);
     /** 09:58:12 on the clock of whoever runs the test, so the screen is the same in every time zone. */
     private final List<Orphan> orphans = List.of(
             new Orphan(
