@@ -268,6 +268,12 @@ public final class WorktreeIsolation implements Isolation {
         return r.ok() ? DiffStat.parse(r.out()) : DiffStat.NONE;
     }
 
+    /** What the integration branch holds beyond the plan's base: everything the plan's tasks landed. */
+    public DiffStat landedStat(GitBase base) {
+        Git.Result r = git.run(top, "diff", "--shortstat", base.commit(), integrationBranch());
+        return r.ok() ? DiffStat.parse(r.out()) : DiffStat.NONE;
+    }
+
     /** The integration worktree holds nothing but its branch's commit: an interrupted merge is rolled back. */
     private void settle(Path integration) {
         if (git.run(integration, "rev-parse", "-q", "--verify", "MERGE_HEAD").ok()) {

@@ -1,16 +1,11 @@
 package dev.planexec.run;
 
-import dev.planexec.agent.AgentEvent;
-import dev.planexec.agent.AgentEventListener;
-import dev.planexec.agent.AgentException;
-import dev.planexec.agent.AgentRuntime;
-import dev.planexec.agent.AgentSession;
 import dev.planexec.agent.GitContexts;
-import dev.planexec.agent.Prompts;
-import dev.planexec.agent.SessionSpec;
-import dev.planexec.agent.SessionUnavailableException;
-import dev.planexec.agent.TaskBrief;
-import dev.planexec.agent.TurnResult;
+import dev.planexec.isolation.DiffStat;
+import dev.planexec.isolation.IsolationException;
+import dev.planexec.isolation.Isolations;
+import dev.planexec.isolation.WorktreeIsolation;
+import dev.planexec.plan.GitBase;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -50,9 +45,7 @@ import java.util.function.UnaryOperator;
  */
 public final class Scheduler {
     /** The agent's final message is kept in the plan up to this many characters; the rest is in the session. */
-    static final int MAX_RESULT_CHARS = 4000;
     /** How many of the plan's other tasks a prompt lists for context. */
-    private static final int MAX_OTHER_TASKS = 50;
     /** How long the coordinator waits for news before it looks whether the plan file was edited. */
     private static final Duration CATCH_UP = Duration.ofSeconds(1);
 
@@ -70,12 +63,28 @@ public final class Scheduler {
     private final ExecutorService helpers = Executors.newCachedThreadPool(daemon("planexec-abort"));
     private volatile boolean stopping;
 
+    private final Isolations isolations;
+    private final TaskRunner runner;
+
+    /** A run without isolation: every task in the plan's working directory. */
     public Scheduler(PlanStore store, AgentPool agents, RunOptions options, RunListener listener, LogFile log) {
+        this(store, agents, options, listener, log, Isolations.none(workingDirectory(store)));
+    }
+
+    public Scheduler(
+            PlanStore store,
+            AgentPool agents,
+            RunOptions options,
+            RunListener listener,
+            LogFile log,
+            Isolations isolations) {
         this.store = store;
         this.agents = agents;
         this.options = options;
         this.listener = listener;
         this.log = log;
+        this.isolations = isolations;
+        this.runner = new TaskRunner(store, agents, listener, log, isolations, helpers);
     }
 
     // ---- control, from any thread -------------------------------------------------------------------------------
@@ -133,6 +142,7 @@ public final class Scheduler {
     /** Runs the plan until nothing more can run, or it is stopped; returns how it ended. */
     public RunSummary run() {
         long startNanos = System.nanoTime();
+        startIsolation();
         Graph graph = new Graph(store.current());
         Set<String> held = new HashSet<>(options.held());
         Set<String> resume = new HashSet<>(options.resume());
@@ -268,6 +278,7 @@ public final class Scheduler {
             helpers.shutdownNow();
         }
         settlePlanFile();
+        reportLanded();
         RunSummary summary = summarize(startNanos, saveFailure);
         listener.onEvent(new RunEvent.RunFinished(summary));
         return summary;
@@ -378,7 +389,9 @@ public final class Scheduler {
         Task[] change = new Task[2];
         long version = store.apply(p -> p.withTask(task.id(), t -> {
             change[0] = t;
-            change[1] = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(context);
+            Task started = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(context);
+            // The worktree and branch are named in the plan in this same write, before either exists.
+            change[1] = started.withWorktree(isolations.forTask(plan, t).assign(t));
             return change[1];
         }));
         return change[1] == null ? null : new Start(change[0], change[1], resuming, version);
@@ -386,7 +399,8 @@ public final class Scheduler {
 
     private void execute(RunningTask run, Start start) {
         try {
-            inbox.add(executeTask(run, start));
+            TaskRunner.Ended ended = runner.run(run, start.after(), start.resuming());
+            inbox.add(finish(run.taskId, ended.status(), ended.result(), ended.error()));
         } catch (SaveFailedException e) {
             inbox.add(new Message.SaveFailed(run.taskId, e));
         } catch (RuntimeException | Error e) {
@@ -397,114 +411,6 @@ public final class Scheduler {
             if (e instanceof Error error) {
                 throw error;
             }
-        }
-    }
-
-    private Message.Finished executeTask(RunningTask run, Start start) throws SaveFailedException {
-        String taskId = run.taskId;
-        Plan plan = store.current();
-        Task task = start.after();
-        boolean resuming = start.resuming();
-        String agentName = agents.agentFor(plan, task);
-        Path workingDirectory = workingDirectory(plan);
-        String sessionId = task.sessionId();
-
-        AgentSession session = null;
-        try {
-            if (run.abortRequested()) {
-                return finish(taskId, TaskStatus.INTERRUPTED, null, null);
-            }
-            AgentRuntime runtime = agents.runtime(agentName);
-            SessionSpec spec =
-                    new SessionSpec(sessionId, brief(plan, task), workingDirectory, environment(sessionId, task), null);
-            if (resuming) {
-                try {
-                    session = runtime.resume(spec);
-                } catch (SessionUnavailableException e) {
-                    session = startFresh(runtime, spec, taskId, e.getMessage());
-                    resuming = false;
-                }
-            } else {
-                session = runtime.create(spec);
-            }
-            listener.onEvent(new RunEvent.TaskStarted(task.id(), session.id(), resuming));
-            run.attach(session);
-            String prompt = resuming ? Prompts.continuation(spec.task()) : Prompts.first(spec.task());
-            AgentEventListener events = event -> {
-                if (event instanceof AgentEvent.SessionIdChanged changed) {
-                    sessionIdChanged(run, changed.sessionId());
-                }
-                listener.onEvent(new RunEvent.TaskOutput(task.id(), event));
-            };
-            TurnResult result;
-            try {
-                result = session.send(prompt, events);
-            } catch (SessionUnavailableException e) {
-                if (!resuming) {
-                    throw e;
-                }
-                // A backend whose CLI rejects the session only when asked to go on in it: fresh, once, as above.
-                session.close();
-                session = null;
-                session = startFresh(runtime, spec, taskId, e.getMessage());
-                resuming = false;
-                listener.onEvent(new RunEvent.TaskStarted(task.id(), session.id(), false));
-                run.attach(session);
-                result = session.send(Prompts.first(spec.task()), events);
-            }
-            if (result instanceof TurnResult.Completed completed) {
-                return finish(taskId, TaskStatus.DONE, bounded(completed.finalMessage()), null);
-            } else if (result instanceof TurnResult.Failed failed) {
-                return finish(taskId, TaskStatus.FAILED, null, failed.error());
-            }
-            return finish(taskId, TaskStatus.INTERRUPTED, null, null);
-        } catch (AgentException e) {
-            log.error("task " + task.id() + ": " + e.getMessage(), e);
-            return finish(
-                    taskId, run.abortRequested() ? TaskStatus.INTERRUPTED : TaskStatus.FAILED, null, e.getMessage());
-        } finally {
-            if (session != null) {
-                session.close();
-            }
-        }
-    }
-
-    /** A session that cannot be resumed is replaced, once, by a new one; the plan and the user are told. */
-    private AgentSession startFresh(AgentRuntime runtime, SessionSpec spec, String taskId, String why)
-            throws AgentException, SaveFailedException {
-        String oldId = spec.sessionId();
-        Task task = store.current().task(taskId).orElseThrow();
-        String newId = agents.newSessionId(runtime.name(), store.current().id(), task.id());
-        String note = Timestamps.now() + " session " + oldId + " could not be resumed (" + why
-                + "); started fresh in session " + newId;
-        Task saved = change(taskId, t -> t.starting(newId, Timestamps.now()).withNote(note));
-        listener.onEvent(new RunEvent.StateChanged(task, saved));
-        notice(task.id(), "could not resume session " + oldId + " (" + why + "); starting fresh in " + newId);
-        try {
-            runtime.delete(oldId);
-        } catch (AgentException e) {
-            log.error("could not delete unusable session " + oldId, e);
-        }
-        // The steps of the new session see its own id, not the one that could not be resumed.
-        return runtime.create(
-                new SessionSpec(newId, spec.task(), spec.workingDirectory(), environment(newId, task), spec.model()));
-    }
-
-    /**
-     * A backend learned its session's real id (or its CLI moved the session to a new one): the plan names it before
-     * the session goes on, so a crash from here on leaves a task that can be resumed in it.
-     */
-    private void sessionIdChanged(RunningTask run, String newId) {
-        Task before = store.current().task(run.taskId).orElse(null);
-        if (before == null || newId == null || newId.equals(before.sessionId())) {
-            return;
-        }
-        try {
-            Task saved = change(run.taskId, t -> t.withSessionId(newId));
-            listener.onEvent(new RunEvent.StateChanged(before, saved));
-        } catch (SaveFailedException e) {
-            notice(run.taskId, e.getMessage() + "; the plan does not name session " + newId + ", stopping the task");
-            helpers.execute(run::abort);
         }
     }
 
@@ -529,57 +435,59 @@ public final class Scheduler {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
+    /**
+     * Before any task starts: recovery of what a killed run left in git, then the plan's base (written ahead) and its
+     * integration branch. If that fails, nothing starts.
+     */
+    private void startIsolation() {
+        WorktreeIsolation worktree = isolations.worktree().orElse(null);
+        if (worktree == null) {
+            return;
+        }
+        try {
+            worktree.recover(store.current()).forEach(line -> notice(null, line));
+            GitBase base = worktree.base(store.current());
+            if (!base.equals(store.current().gitBase())) {
+                store.update(p -> p.withGitBase(base));
+            }
+            worktree.start(base);
+        } catch (IsolationException | SaveFailedException e) {
+            notice(null, e.getMessage() + "; no task starts");
+            stopping = true;
+        } catch (RuntimeException e) {
+            log.error("worktree isolation could not start", e);
+            notice(null, "worktree isolation could not start: " + e + "; no task starts");
+            stopping = true;
+        }
+    }
+
+    /** What is on the integration branch now, and how to take it. */
+    private void reportLanded() {
+        WorktreeIsolation worktree = isolations.worktree().orElse(null);
+        Plan plan = store.current();
+        if (worktree == null || plan.gitBase() == null) {
+            return;
+        }
+        long landed = plan.tasks().stream()
+                .filter(t -> t.status() == TaskStatus.DONE && t.worktree() != null)
+                .count();
+        DiffStat stat = worktree.landedStat(plan.gitBase());
+        notice(
+                null,
+                "landed on " + worktree.integrationBranch() + ": " + landed + (landed == 1 ? " task, " : " tasks, ")
+                        + stat + "; take it with: planexec land " + store.file());
+    }
+
     private Path workingDirectory(Plan plan) {
+        return workingDirectory(store);
+    }
+
+    /** The plan's working directory, relative to its file's folder. */
+    public static Path workingDirectory(PlanStore store) {
+        Plan plan = store.current();
         Path planDir = store.file().toAbsolutePath().getParent();
         String wd = plan.workingDirectory();
         return (wd == null || wd.isBlank() ? planDir : planDir.resolve(wd)).normalize();
-    }
-
-    private Map<String, String> environment(String sessionId, Task task) {
-        return Map.of(
-                "PLANEXEC_PLAN", store.file().toAbsolutePath().toString(),
-                "PLANEXEC_TASK_ID", task.id(),
-                "PLANEXEC_SESSION_ID", sessionId);
-    }
-
-    private TaskBrief brief(Plan plan, Task task) {
-        List<TaskBrief.OtherTask> others = new ArrayList<>();
-        Set<String> deps = Set.copyOf(task.dependsOn());
-        for (Task t : plan.tasks()) {
-            if (deps.contains(t.id())) {
-                others.add(new TaskBrief.OtherTask(t.id(), t.title(), t.status().json()));
-            }
-        }
-        for (Task t : plan.tasks()) {
-            if (others.size() >= MAX_OTHER_TASKS) {
-                break;
-            }
-            if (!t.id().equals(task.id()) && !deps.contains(t.id())) {
-                others.add(new TaskBrief.OtherTask(t.id(), t.title(), t.status().json()));
-            }
-        }
-        List<TaskBrief.StepSpec> steps = task.steps().stream()
-                .map(s -> new TaskBrief.StepSpec(
-                        s.run(), s.timeoutSeconds() == null ? null : Duration.ofSeconds(s.timeoutSeconds())))
-                .toList();
-        return new TaskBrief(
-                plan.id(),
-                plan.name() == null ? "" : plan.name(),
-                plan.description() == null ? "" : plan.description(),
-                store.file().toAbsolutePath().toString(),
-                task.id(),
-                task.title(),
-                task.description(),
-                task.acceptanceCriteria(),
-                steps,
-                others);
-    }
-
-    static String bounded(String text) {
-        if (text == null || text.length() <= MAX_RESULT_CHARS) {
-            return text;
-        }
-        return text.substring(0, MAX_RESULT_CHARS) + "\n[... cut; the whole reply is in the session]";
     }
 
     private void abortAll() {
@@ -671,37 +579,4 @@ public final class Scheduler {
 
     /** A task about to start: its state before and its write-ahead state, applied in memory as of {@code version}. */
     private record Start(Task before, Task after, boolean resuming, long version) {}
-
-    /** A task on a worker thread, and the means to abort it whether or not its session exists yet. */
-    private static final class RunningTask {
-        final String taskId;
-        private AgentSession session;
-        private boolean abortRequested;
-
-        RunningTask(String taskId) {
-            this.taskId = taskId;
-        }
-
-        synchronized void attach(AgentSession s) {
-            session = s;
-            if (abortRequested) {
-                s.abort();
-            }
-        }
-
-        synchronized boolean abortRequested() {
-            return abortRequested;
-        }
-
-        void abort() {
-            AgentSession s;
-            synchronized (this) {
-                abortRequested = true;
-                s = session;
-            }
-            if (s != null) {
-                s.abort();
-            }
-        }
-    }
 }
