@@ -1,6 +1,7 @@
 package dev.planexec.cli;
 
 import dev.planexec.plan.Agents;
+import dev.planexec.text.ControlChars;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,8 +60,20 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String onOrphans;
 
+    @Option(
+            names = "--isolation",
+            paramLabel = "KIND",
+            description = "worktree: each task in its own git worktree and branch, merged into planexec/<plan-id>;"
+                    + " none: every task in the plan's working directory. Overrides the plan's \"isolation\""
+                    + " (default: worktree for a plan with prompt-driven tasks in a git repository, else none).")
+    String isolation;
+
     @Override
     public Integer call() {
+        if (isolation != null && !isolation.equals("worktree") && !isolation.equals("none")) {
+            throw PlanexecException.invalidInput(
+                    "--isolation: must be worktree or none, not \"" + ControlChars.visible(isolation) + "\"");
+        }
         if (agent != null && !Agents.isKnown(agent)) {
             throw PlanexecException.invalidInput("--agent: unknown agent \"" + agent + "\" (expected one of "
                     + String.join(", ", Agents.NAMES) + ")");
@@ -70,6 +83,6 @@ final class RunCommand implements Callable<Integer> {
         }
         OrphanPolicy policy = OrphanPolicy.parse(onOrphans);
         return new RunWorkflow(parent.context)
-                .run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain, model));
+                .run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain, model, isolation));
     }
 }

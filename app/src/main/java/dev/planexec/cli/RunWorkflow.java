@@ -5,6 +5,8 @@ import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentRegistry;
 import dev.planexec.console.LinePrinter;
 import dev.planexec.console.OrphanPrompt;
+import dev.planexec.isolation.IsolationException;
+import dev.planexec.isolation.Isolations;
 import dev.planexec.plan.Agents;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
@@ -24,6 +26,7 @@ import dev.planexec.store.PlanStore;
 import dev.planexec.store.RunStateFile;
 import dev.planexec.store.SaveFailedException;
 import dev.planexec.store.StateDir;
+import dev.planexec.text.ControlChars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,8 +51,16 @@ final class RunWorkflow {
     /**
      * @param plain line mode even on a terminal
      * @param model {@code --model}: the model prompt-driven agents ask for, or {@code null} for their default
+     * @param isolation {@code --isolation}: {@code worktree}, {@code none}, or {@code null} for the plan's own
      */
-    record Request(Path planFile, String agent, int concurrency, OrphanPolicy orphans, boolean plain, String model) {}
+    record Request(
+            Path planFile,
+            String agent,
+            int concurrency,
+            OrphanPolicy orphans,
+            boolean plain,
+            String model,
+            String isolation) {}
 
     int run(Request request) {
         Plan plan = load(request.planFile());
@@ -70,10 +81,11 @@ final class RunWorkflow {
             PlanStore store = PlanStore.open(request.planFile(), plan, printer::note);
             plan = store.current();
             openAgents(plan, agents);
+            Isolations isolations = isolations(request, store, agents, state);
             log.info("run " + request.planFile().toAbsolutePath() + " (pid "
                     + ProcessHandle.current().pid() + ")");
 
-            Recovery recovery = new Recovery(store, agents);
+            Recovery recovery = new Recovery(store, agents, isolations);
             recovery.resetSessionless();
             List<Orphan> orphans = findOrphans(recovery);
             boolean fullScreen = context.interactive() && !request.plain();
@@ -86,10 +98,10 @@ final class RunWorkflow {
             }
             if (fullScreen) {
                 return new TuiRun(context, log)
-                        .run(request, store, agents, askOnScreen ? orphans : List.of(), recovered);
+                        .run(request, store, agents, isolations, askOnScreen ? orphans : List.of(), recovered);
             }
             RunOptions options = new RunOptions(request.concurrency(), recovered.resume(), recovered.held(), true);
-            Scheduler scheduler = new Scheduler(store, agents, options, printer, log);
+            Scheduler scheduler = new Scheduler(store, agents, options, printer, log, isolations);
             RunSummary summary;
             try (GracefulStop stop = new GracefulStop(scheduler, printer::note).install()) {
                 summary = scheduler.run();
@@ -103,6 +115,24 @@ final class RunWorkflow {
             };
         } catch (SaveFailedException e) {
             throw PlanexecException.failed(e.getMessage() + "; the plan file keeps its last saved state");
+        }
+    }
+
+    /**
+     * Which isolation the run's tasks get; a plan that asks for worktrees where there can be none is refused here,
+     * before anything runs.
+     */
+    private static Isolations isolations(Request request, PlanStore store, AgentPool agents, StateDir state) {
+        Plan plan = store.current();
+        try {
+            return Isolations.choose(
+                    plan,
+                    Scheduler.workingDirectory(store),
+                    state.root(),
+                    request.isolation(),
+                    task -> !Agents.LOCAL.equals(agents.agentFor(plan, task)));
+        } catch (IsolationException e) {
+            throw PlanexecException.invalidInput(request.planFile() + ": " + ControlChars.visible(e.getMessage()));
         }
     }
 

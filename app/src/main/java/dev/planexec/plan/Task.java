@@ -167,7 +167,8 @@ public record Task(
 
     /** As if it never ran: what {@code planexec reset} does. Only the user's fields remain. */
     public Task cleared() {
-        return run(TaskStatus.PENDING, null, null, null, null, 0, null, Map.of(), List.of());
+        return run(TaskStatus.PENDING, null, null, null, null, 0, null, Map.of(), List.of())
+                .withWorktree(null);
     }
 
     /**

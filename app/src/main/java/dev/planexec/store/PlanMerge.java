@@ -145,7 +145,8 @@ public final class PlanMerge {
                 takenIn.add("task \"" + our.id() + "\" removed");
             }
         }
-        Plan plan = theirs.withTasks(merged).withUpdatedAt(ours.updatedAt());
+        // The run owns the plan's git base as it owns its tasks' run fields: recorded once, before any worktree.
+        Plan plan = theirs.withTasks(merged).withUpdatedAt(ours.updatedAt()).withGitBase(ours.gitBase());
         return new Result(plan, takenIn, clashes, keptRunning, shapeChanged(ours, plan));
     }
 
