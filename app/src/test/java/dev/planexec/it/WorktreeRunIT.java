@@ -89,6 +89,18 @@ class WorktreeRunIT {
         assertTrue(Files.isDirectory(Path.of(b.worktree().path())), "the worktree is kept");
         assertEquals("from-b\n", Files.readString(Path.of(b.worktree().path()).resolve("shared.txt")));
         assertEquals("from-a", repo.git("show", "planexec/wtc:shared.txt"));
+
+        // reset does not drop b's unmerged work without being told to.
+        PlanexecProcess refused = sandbox.start("reset", file.toString());
+        assertEquals(2, refused.awaitExit(RUN), refused::describe);
+        assertTrue(refused.stderr().contains("would be lost: b (planexec-task/wtc/b)"), refused.stderr());
+        assertTrue(Files.isDirectory(Path.of(b.worktree().path())));
+        PlanexecProcess forced = sandbox.start("reset", file.toString(), "--force");
+        assertEquals(0, forced.awaitExit(RUN), forced::describe);
+        assertFalse(Files.exists(Path.of(b.worktree().path())));
+        assertFalse(Files.exists(Path.of(a.worktree().path())));
+        assertEquals("", repo.git("branch", "--list", "planexec-task/*"));
+        assertEquals(null, PlanFiles.load(file).task("b").orElseThrow().worktree());
     }
 
     @Test
