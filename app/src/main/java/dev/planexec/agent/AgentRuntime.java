@@ -38,6 +38,14 @@ public interface AgentRuntime extends AutoCloseable {
      */
     default void checkReady() throws AgentException {}
 
+    /**
+     * What the user should know about this backend before the run, a line each, e.g. that its CLI is newer than the
+     * newest planexec is tested with. The default has nothing to say.
+     */
+    default List<String> notices() {
+        return List.of();
+    }
+
     /** The sessions this backend knows that match {@code filter}, newest activity first. */
     List<SessionInfo> list(SessionFilter filter) throws AgentException;
 

@@ -66,7 +66,7 @@ final class RunWorkflow {
             // Someone may have changed the file between our first read and the lock: read the locked truth.
             plan = PlanLoading.load(request.planFile());
             PlanStore store = new PlanStore(request.planFile(), plan);
-            openAgents(plan, agents);
+            openAgents(plan, agents, printer);
             log.info("run " + request.planFile().toAbsolutePath() + " (pid "
                     + ProcessHandle.current().pid() + ")");
 
@@ -136,9 +136,10 @@ final class RunWorkflow {
 
     /**
      * Opens, before anything runs, every agent that a task still to do needs, and checks it is ready to work (signed
-     * in, its model reachable): a missing or unready one fails now.
+     * in, its model reachable). One that is not is named now, in a line; its tasks fail with that reason when their
+     * turn comes, and the other agents' tasks run.
      */
-    private static void openAgents(Plan plan, AgentPool agents) {
+    private static void openAgents(Plan plan, AgentPool agents, LinePrinter printer) {
         Set<String> needed = new LinkedHashSet<>();
         for (Task task : plan.tasks()) {
             if (task.status() != TaskStatus.DONE) {
@@ -146,11 +147,18 @@ final class RunWorkflow {
             }
         }
         for (String name : needed) {
-            try {
-                agents.runtime(name).checkReady();
-            } catch (AgentException e) {
-                throw PlanexecException.invalidInput(e.getMessage());
-            }
+            agents.prepare(name)
+                    .ifPresentOrElse(
+                            why -> printer.note(name + " agent not ready, its tasks will fail: " + why),
+                            () -> notices(agents, name).forEach(n -> printer.note(name + ": " + n)));
+        }
+    }
+
+    private static List<String> notices(AgentPool agents, String name) {
+        try {
+            return agents.runtime(name).notices();
+        } catch (AgentException e) {
+            return List.of();
         }
     }
 

@@ -4,11 +4,13 @@ import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentRegistry;
 import dev.planexec.agent.AgentRuntime;
+import dev.planexec.agent.UnreadyRuntime;
 import dev.planexec.plan.Agents;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The backends a run uses, opened on first use and closed together when the run ends.
@@ -52,6 +54,30 @@ public final class AgentPool implements AutoCloseable {
         return registry.find(name)
                 .map(p -> p.newSessionId(planId, taskId))
                 .orElseGet(() -> dev.planexec.agent.SessionIds.newId(planId, taskId));
+    }
+
+    /**
+     * Opens the backend called {@code name} and checks it can work on tasks here (see {@link
+     * AgentRuntime#checkReady}). One that cannot is kept as an {@link UnreadyRuntime}: its tasks fail, each with the
+     * returned reason, and the other agents' tasks run.
+     *
+     * @return the one-line reason this agent's tasks will fail, or empty when it is ready
+     */
+    public synchronized Optional<String> prepare(String name) {
+        AgentRuntime runtime;
+        try {
+            runtime = runtime(name);
+        } catch (AgentException e) {
+            open.put(name, new UnreadyRuntime(name, e.getMessage(), null));
+            return Optional.of(e.getMessage());
+        }
+        try {
+            runtime.checkReady();
+            return Optional.empty();
+        } catch (AgentException e) {
+            open.put(name, new UnreadyRuntime(name, e.getMessage(), runtime));
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** The running backend called {@code name}, opening it if needed. */

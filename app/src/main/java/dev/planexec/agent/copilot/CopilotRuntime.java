@@ -86,6 +86,7 @@ final class CopilotRuntime implements AgentRuntime {
     private final ProviderConfig provider;
     private final GitContexts git = new GitContexts();
     private final Set<CopilotAgentSession> open = ConcurrentHashMap.newKeySet();
+    private final List<String> notices = new ArrayList<>();
     private volatile boolean closed;
     private boolean ready;
 
@@ -105,12 +106,17 @@ final class CopilotRuntime implements AgentRuntime {
         CopilotSettings settings = CopilotSettings.from(environment);
         Secrets.add(settings.secrets());
         CliVersion version = checkVersion(settings, log);
+        PingCompatibility.install();
         CopilotRuntime runtime = start(settings, log, environment.stateDir());
+        if (version != null && version.untested()) {
+            runtime.notices.add(CliVersion.untestedNotice(version));
+        }
         log.info("copilot: started " + settings + (version == null ? "" : ", CLI " + version) + ", pid "
                 + (runtime.cli == null ? "unknown" : runtime.cli.pid()));
         return runtime;
     }
 
+    /** Refuses a CLI older than the oldest supported; a newer one than the newest tested runs, with a notice. */
     private static CliVersion checkVersion(CopilotSettings settings, CopilotLog log) throws AgentException {
         String output = CliProcesses.versionOutput(settings);
         Optional<CliVersion> version = CliVersion.parse(output);
@@ -121,7 +127,7 @@ final class CopilotRuntime implements AgentRuntime {
         }
         if (!version.get().supported()) {
             throw new AgentException(
-                    CliVersion.tooNew(version.get(), settings.cli().toString()));
+                    CliVersion.tooOld(version.get(), settings.cli().toString()));
         }
         return version.get();
     }
@@ -230,6 +236,18 @@ final class CopilotRuntime implements AgentRuntime {
         return false;
     }
 
+    /** How this backend reaches a model, for {@code planexec agents}: GitHub sign-in, or the user's own provider. */
+    String access() {
+        return settings.byok() == null
+                ? "signed in to GitHub"
+                : settings.byok() + ", model " + settings.model() + " (answering)";
+    }
+
+    @Override
+    public List<String> notices() {
+        return List.copyOf(notices);
+    }
+
     // ---- the contract ----------------------------------------------------------------------------------------
 
     @Override
@@ -272,7 +290,7 @@ final class CopilotRuntime implements AgentRuntime {
             session.close();
             forgetRecord(id);
             throw new AgentException("the Copilot CLI gave session " + id + " another id (" + sdk.getSessionId()
-                    + "); use Copilot CLI " + CliVersion.PINNED + " ('" + CliVersion.INSTALL + "')");
+                    + "); use a tested Copilot CLI (" + CliVersion.range() + "): run '" + CliVersion.INSTALL + "'");
         }
         SessionContext reported = session.reportedContext(Duration.ofSeconds(2));
         if (!reported.equals(context)) {

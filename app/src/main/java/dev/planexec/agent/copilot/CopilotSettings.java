@@ -3,7 +3,7 @@ package dev.planexec.agent.copilot;
 import com.github.copilot.sdk.json.ProviderConfig;
 import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentException;
-import java.io.File;
+import dev.planexec.agent.CliLookup;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -19,7 +19,8 @@ import java.util.Map;
  * How the Copilot backend runs, read from the environment and the command line:
  *
  * <ul>
- *   <li>the CLI: {@code PLANEXEC_COPILOT_CLI}, else {@code copilot} on {@code PATH};
+ *   <li>the CLI: {@code PLANEXEC_COPILOT_CLI}, else one {@code planexec agents install copilot} installed, else
+ *       {@code copilot} on {@code PATH};
  *   <li>bring your own key, with the CLI's own variables: {@code COPILOT_PROVIDER_BASE_URL} (turns it on),
  *       {@code COPILOT_PROVIDER_TYPE} ({@code openai}, {@code azure}, {@code anthropic}; default {@code openai}),
  *       {@code COPILOT_PROVIDER_API_KEY} or {@code COPILOT_PROVIDER_BEARER_TOKEN}, {@code COPILOT_PROVIDER_WIRE_API};
@@ -58,7 +59,7 @@ final class CopilotSettings {
         Byok byok = Byok.from(env);
         String model = firstNonBlank(environment.model(), env.get("COPILOT_MODEL"));
         Duration inactivity = inactivity(env.get(TIMEOUT_VARIABLE));
-        Path cli = locateCli(env);
+        Path cli = locateCli(environment);
         return new CopilotSettings(cli, env, byok, model, inactivity, copilotHome(env));
     }
 
@@ -160,33 +161,13 @@ final class CopilotSettings {
                 TIMEOUT_VARIABLE + " must be a whole number of seconds, 1 or more, not \"" + value + "\"");
     }
 
-    private static Path locateCli(Map<String, String> env) throws AgentException {
-        String configured = env.get(CLI_VARIABLE);
-        if (configured != null && !configured.isBlank()) {
-            Path path = Path.of(configured).toAbsolutePath();
-            if (!Files.isRegularFile(path)) {
-                throw new AgentException(CLI_VARIABLE + "=" + configured + " names no file; install the Copilot "
-                        + "CLI with '" + CliVersion.INSTALL + "' and point " + CLI_VARIABLE + " at it, or unset it");
-            }
-            boolean script = path.getFileName().toString().endsWith(".js");
-            if (!Files.isExecutable(path) && !script) {
-                throw new AgentException(CLI_VARIABLE + "=" + configured + " is not executable (chmod +x it)");
-            }
-            return path;
-        }
-        String pathVariable = env.getOrDefault("PATH", "");
-        for (String dir : pathVariable.split(File.pathSeparator)) {
-            if (dir.isBlank()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, "copilot");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toAbsolutePath();
-            }
-        }
-        throw new AgentException("no Copilot CLI found (no 'copilot' on PATH and " + CLI_VARIABLE + " is not set); "
-                + "install it with '" + CliVersion.INSTALL + "' (planexec works with CLI " + CliVersion.PINNED
-                + " and older), or set " + CLI_VARIABLE + " to the CLI's path");
+    /** {@code PLANEXEC_COPILOT_CLI}, else a CLI planexec installed, else {@code copilot} on {@code PATH}. */
+    private static Path locateCli(AgentEnvironment environment) throws AgentException {
+        return CliLookup.find(CopilotAgentProvider.NAME, "copilot", CopilotAgentProvider.NPM, environment)
+                .map(CliLookup.Found::path)
+                .orElseThrow(() -> new AgentException("no Copilot CLI found (none installed by planexec, no 'copilot' "
+                        + "on PATH, and " + CLI_VARIABLE + " is not set): run '" + CliVersion.INSTALL + "' (tested: "
+                        + CliVersion.range() + "), or set " + CLI_VARIABLE + " to the CLI's path"));
     }
 
     private static Path copilotHome(Map<String, String> env) {
