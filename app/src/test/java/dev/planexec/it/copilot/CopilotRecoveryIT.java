@@ -36,6 +36,11 @@ class CopilotRecoveryIT {
 
     @Test
     void crash_mid_task_then_resume_continues_the_same_session_with_its_conversation() throws Exception {
+        crashThenResume(world);
+    }
+
+    /** Run, kill -9 of planexec mid-turn, then Resume: the same session, with its conversation. */
+    static void crashThenResume(CopilotWorld world) throws Exception {
         Path plan = world.plan("crash")
                 .task("think", "Think it over", "Take your time. FAKE_HOLD")
                 .write();
