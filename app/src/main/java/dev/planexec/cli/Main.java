@@ -12,7 +12,7 @@ import picocli.CommandLine;
 public final class Main {
     /** Words that name a subcommand or a top-level option; anything else starts {@code run}. */
     private static final Set<String> TOP_LEVEL =
-            Set.of("run", "validate", "list", "sessions", "reset", "help", "-h", "--help", "-V", "--version");
+            Set.of("run", "validate", "list", "sessions", "reset", "agents", "help", "-h", "--help", "-V", "--version");
 
     private Main() {}
 

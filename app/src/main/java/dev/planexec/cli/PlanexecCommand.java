@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
             ValidateCommand.class,
             ListCommand.class,
             SessionsCommand.class,
-            ResetCommand.class
+            ResetCommand.class,
+            AgentsCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
