@@ -57,6 +57,23 @@ public final class AgentPool implements AutoCloseable {
     }
 
     /**
+     * The {@code sessionContext} to write ahead for session {@code sessionId} of agent {@code name}: {@code git} (where
+     * the task works) plus where the backend places the session (see {@link AgentRuntime#place}).
+     *
+     * @param recorded the task's {@code sessionContext} as the plan has it
+     */
+    public Map<String, String> sessionContext(
+            String name, String sessionId, Map<String, String> recorded, Map<String, String> git) {
+        Map<String, String> context = new LinkedHashMap<>(git);
+        try {
+            context.putAll(runtime(name).place(sessionId, recorded));
+        } catch (AgentException e) {
+            // The task fails with this when it runs; it has no place to record.
+        }
+        return context;
+    }
+
+    /**
      * Opens the backend called {@code name} and checks it can work on tasks here (see {@link
      * AgentRuntime#checkReady}). One that cannot is kept as an {@link UnreadyRuntime}: its tasks fail, each with the
      * returned reason, and the other agents' tasks run.

@@ -309,10 +309,11 @@ public final class Scheduler {
         boolean resuming = resume.remove(task.id());
         SessionContext context = contexts.of(workingDirectory(plan));
         String now = Timestamps.now();
-        Task after = (resuming
-                        ? task.resuming(now)
-                        : task.starting(agents.newSessionId(agents.agentFor(plan, task), plan.id(), task.id()), now))
-                .withSessionContext(context.toMap());
+        String agent = agents.agentFor(plan, task);
+        Task started =
+                resuming ? task.resuming(now) : task.starting(agents.newSessionId(agent, plan.id(), task.id()), now);
+        Task after = started.withSessionContext(agents.sessionContext(
+                agent, started.sessionId(), resuming ? task.sessionContext() : Map.of(), context.toMap()));
         long version = store.apply(p -> p.withTask(index, t -> after));
         return new Start(index, task, after, resuming, version);
     }

@@ -8,6 +8,7 @@ import dev.planexec.agent.AgentStatus;
 import dev.planexec.agent.CliLookup;
 import dev.planexec.agent.NpmCli;
 import dev.planexec.agent.VersionProbe;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -33,7 +34,8 @@ public final class CopilotAgentProvider implements AgentProvider {
     /** Starts the run's Copilot CLI; fails with a one-line message if it cannot be used here. */
     @Override
     public AgentRuntime open(AgentEnvironment environment) throws AgentException {
-        return CopilotRuntime.open(environment);
+        List<String> servers = CopilotSettings.servers(environment.env().get(CopilotSettings.SERVERS_VARIABLE));
+        return servers.isEmpty() ? CopilotRuntime.open(environment) : CopilotServers.open(environment, servers);
     }
 
     @Override

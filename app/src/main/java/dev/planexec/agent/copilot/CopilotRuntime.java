@@ -82,6 +82,9 @@ final class CopilotRuntime implements AgentRuntime {
     private final CopilotLog log;
     private final CopilotClient client;
     private final ProcessHandle cli;
+    /** {@code HOST:PORT} of the Copilot server this runtime reached, or {@code null} for a CLI it started itself. */
+    private final String server;
+
     private final SessionRecords records;
     private final ProviderConfig provider;
     private final GitContexts git = new GitContexts();
@@ -91,11 +94,17 @@ final class CopilotRuntime implements AgentRuntime {
     private boolean ready;
 
     private CopilotRuntime(
-            CopilotSettings settings, CopilotLog log, CopilotClient client, ProcessHandle cli, Path stateDir) {
+            CopilotSettings settings,
+            CopilotLog log,
+            CopilotClient client,
+            ProcessHandle cli,
+            String server,
+            Path stateDir) {
         this.settings = settings;
         this.log = log;
         this.client = client;
         this.cli = cli;
+        this.server = server;
         this.records = new SessionRecords(stateDir.resolve(CopilotAgentProvider.NAME));
         this.provider = settings.byok() == null ? null : settings.byok().toProvider();
     }
@@ -158,7 +167,48 @@ final class CopilotRuntime implements AgentRuntime {
             log.info("copilot: the CLI process was not found among planexec's children; it is stopped through the "
                     + "SDK only");
         }
-        return new CopilotRuntime(settings, log, client, started.cli(), stateDir);
+        return new CopilotRuntime(settings, log, client, started.cli(), null, stateDir);
+    }
+
+    /**
+     * Connects to a Copilot CLI started elsewhere in server mode ({@code copilot --headless --port N}) at {@code
+     * HOST:PORT}. Nothing is started or stopped here; the SDK's protocol check ({@code ping}) is the first call.
+     */
+    static CopilotRuntime connect(AgentEnvironment environment, String address) throws AgentException {
+        CopilotLog log = CopilotLog.install(new LogFile(new StateDir(environment.stateDir()).logFile()));
+        CopilotSettings settings = CopilotSettings.from(environment);
+        Secrets.add(settings.secrets());
+        PingCompatibility.install();
+        CopilotClient client = new CopilotClient(new CopilotClientOptions().setCliUrl(address));
+        try {
+            client.start().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.error("copilot: cannot reach the Copilot server at " + address, e);
+            client.forceStop();
+            throw new AgentException(
+                    Failures.isProtocolMismatch(e)
+                            ? "the Copilot server at " + address
+                                    + " speaks a protocol planexec's Copilot SDK cannot read; "
+                                    + "planexec is tested with CLI " + CliVersion.range()
+                            : "the Copilot server at " + address + " cannot be reached (" + Failures.message(e)
+                                    + "): start it there with 'copilot --headless --port PORT', or fix --copilot-url");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.forceStop();
+            throw new AgentException("interrupted while connecting to the Copilot server at " + address);
+        }
+        log.info("copilot: connected to the Copilot server at " + address + " (" + settings + ")");
+        return new CopilotRuntime(settings, log, client, null, address, environment.stateDir());
+    }
+
+    /** {@code HOST:PORT} of the server, or {@code null} for a CLI this runtime started. */
+    String server() {
+        return server;
+    }
+
+    /** Sessions open on this runtime now. */
+    int openSessions() {
+        return open.size();
     }
 
     /** A model named where one is needed, and signed in to GitHub or the user's own model server answers. */
@@ -307,7 +357,9 @@ final class CopilotRuntime implements AgentRuntime {
         if (metadata == null) {
             throw new SessionUnavailableException("Copilot has no session " + id + " any more");
         }
-        removeStaleLocks(id);
+        if (server == null) {
+            removeStaleLocks(id);
+        }
         Optional<SessionRecord> recorded = records.find(id);
         SessionContext context = recorded.map(SessionRecord::context).orElseGet(() -> git.of(spec.workingDirectory()));
         CopilotAgentSession session = new CopilotAgentSession(id, context, this);
@@ -333,6 +385,11 @@ final class CopilotRuntime implements AgentRuntime {
             ensureUsable();
             throw new SessionUnavailableException("Copilot could not resume session " + id + ": " + e.getMessage());
         }
+        if (server != null) {
+            // A server outlives the planexec that used it: after a kill -9 it may still be running the session's
+            // last turn, and the next prompt would wait behind it.
+            abortLeftoverTurn(sdk, id);
+        }
         session.attach(sdk);
         open.add(session);
         if (recorded.isEmpty()) {
@@ -345,6 +402,16 @@ final class CopilotRuntime implements AgentRuntime {
      * planexec's own filter over the CLI's list: the CLI (1.0.50) lists sessions without their context, so its list
      * filters match nothing; the context comes from planexec's records.
      */
+    private void abortLeftoverTurn(CopilotSession sdk, String id) {
+        try {
+            await(sdk.abort(), CALL_TIMEOUT);
+            log.info("copilot: aborted whatever turn session " + id + " had running on " + server);
+        } catch (AgentException e) {
+            log.info("copilot: could not abort a leftover turn of session " + id + " on " + server + ": "
+                    + e.getMessage());
+        }
+    }
+
     @Override
     public List<SessionInfo> list(SessionFilter filter) throws AgentException {
         ensureUsable();
@@ -398,7 +465,7 @@ final class CopilotRuntime implements AgentRuntime {
                 throw new AgentException("Copilot could not delete session " + sessionId + ": " + e.getMessage());
             }
         }
-        Path folder = sessionFolder(sessionId);
+        Path folder = server == null ? sessionFolder(sessionId) : null; // a server's folders are on its machine
         if (folder != null && Files.exists(folder)) {
             try {
                 SecureFiles.deleteTree(folder);
@@ -433,7 +500,10 @@ final class CopilotRuntime implements AgentRuntime {
         if (cli != null) {
             CliProcesses.kill(cli, tree);
         }
-        log.info("copilot: stopped the CLI" + (cli == null ? "" : " (pid " + cli.pid() + ")"));
+        log.info(
+                server != null
+                        ? "copilot: disconnected from the Copilot server at " + server
+                        : "copilot: stopped the CLI" + (cli == null ? "" : " (pid " + cli.pid() + ")"));
     }
 
     // ---- for the sessions --------------------------------------------------------------------------------------
@@ -451,6 +521,9 @@ final class CopilotRuntime implements AgentRuntime {
     }
 
     String cliGone() {
+        if (server != null) {
+            return "the connection to the Copilot server at " + server + " was lost";
+        }
         return "the Copilot CLI" + (cli == null ? "" : " (pid " + cli.pid() + ")") + " stopped unexpectedly; its "
                 + "logs are in " + settings.copilotHome().resolve("logs");
     }

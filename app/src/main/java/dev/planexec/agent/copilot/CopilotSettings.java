@@ -35,6 +35,7 @@ import java.util.Map;
 final class CopilotSettings {
     static final String CLI_VARIABLE = "PLANEXEC_COPILOT_CLI";
     static final String TIMEOUT_VARIABLE = "PLANEXEC_INACTIVITY_TIMEOUT";
+    static final String SERVERS_VARIABLE = ServerAddresses.VARIABLE;
     static final Duration DEFAULT_INACTIVITY = Duration.ofSeconds(300);
 
     private final Path cli;
@@ -43,9 +44,17 @@ final class CopilotSettings {
     private final String model;
     private final Duration inactivity;
     private final Path copilotHome;
+    private final List<String> servers;
 
     private CopilotSettings(
-            Path cli, Map<String, String> env, Byok byok, String model, Duration inactivity, Path copilotHome) {
+            Path cli,
+            Map<String, String> env,
+            Byok byok,
+            String model,
+            Duration inactivity,
+            Path copilotHome,
+            List<String> servers) {
+        this.servers = List.copyOf(servers);
         this.cli = cli;
         this.env = Map.copyOf(env);
         this.byok = byok;
@@ -59,8 +68,41 @@ final class CopilotSettings {
         Byok byok = Byok.from(env);
         String model = firstNonBlank(environment.model(), env.get("COPILOT_MODEL"));
         Duration inactivity = inactivity(env.get(TIMEOUT_VARIABLE));
-        Path cli = locateCli(environment);
-        return new CopilotSettings(cli, env, byok, model, inactivity, copilotHome(env));
+        List<String> servers = servers(env.get(SERVERS_VARIABLE));
+        // Copilot servers need no CLI on this machine.
+        Path cli = servers.isEmpty() ? locateCli(environment) : null;
+        return new CopilotSettings(cli, env, byok, model, inactivity, copilotHome(env), servers);
+    }
+
+    /** The Copilot servers to run sessions on ({@code HOST:PORT}); empty to start a CLI here. */
+    List<String> servers() {
+        return servers;
+    }
+
+    /**
+     * {@code HOST:PORT} addresses, comma separated.
+     *
+     * @throws AgentException naming the first that is not one
+     */
+    static List<String> servers(String value) throws AgentException {
+        List<String> servers = new ArrayList<>();
+        if (value == null || value.isBlank()) {
+            return servers;
+        }
+        for (String part : value.split(",")) {
+            String address = part.strip();
+            if (address.isEmpty()) {
+                continue;
+            }
+            String problem = ServerAddresses.problem(address);
+            if (problem != null) {
+                throw new AgentException(SERVERS_VARIABLE + ": " + problem);
+            }
+            if (!servers.contains(address)) {
+                servers.add(address);
+            }
+        }
+        return servers;
     }
 
     /** The CLI to run. */
@@ -141,8 +183,9 @@ final class CopilotSettings {
 
     @Override
     public String toString() {
-        return "copilot cli " + cli + ", " + (byok == null ? "GitHub sign-in" : byok) + ", model "
-                + (model == null ? "(default)" : model) + ", inactivity timeout " + inactivity.toSeconds() + "s";
+        return (servers.isEmpty() ? "copilot cli " + cli : "copilot servers " + String.join(", ", servers)) + ", "
+                + (byok == null ? "GitHub sign-in" : byok) + ", model " + (model == null ? "(default)" : model)
+                + ", inactivity timeout " + inactivity.toSeconds() + "s";
     }
 
     private static Duration inactivity(String value) throws AgentException {
