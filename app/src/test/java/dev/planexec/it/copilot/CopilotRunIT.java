@@ -11,6 +11,7 @@ import dev.planexec.it.RepoPlans;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.Plans;
+import dev.planexec.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -180,8 +181,11 @@ class CopilotRunIT {
                         + "was aborted",
                 task.error());
         assertTrue(took.compareTo(Duration.ofSeconds(60)) < 0, "took " + took);
-        // The abort reached the CLI, which hung up on the model.
-        assertTrue(world.model().holdsDropped() >= 1 || world.model().holding() == 0, "the model request was dropped");
+        // The abort reached the CLI, which hung up on the model (noticed at the fake's next keep-alive write).
+        Waits.until(
+                "the model request to be dropped",
+                Duration.ofSeconds(10),
+                () -> world.model().holdsDropped() >= 1 || world.model().holding() == 0);
     }
 
     @Test
