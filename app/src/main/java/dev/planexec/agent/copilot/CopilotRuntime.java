@@ -89,6 +89,9 @@ final class CopilotRuntime implements AgentRuntime {
     private final ProviderConfig provider;
     private final GitContexts git = new GitContexts();
     private final Set<CopilotAgentSession> open = ConcurrentHashMap.newKeySet();
+    /** Sessions of this run that the plan says live on a Copilot server, which this CLI of planexec's is not. */
+    private final Map<String, String> elsewhere = new ConcurrentHashMap<>();
+
     private final List<String> notices = new ArrayList<>();
     private volatile boolean closed;
     private boolean ready;
@@ -349,10 +352,25 @@ final class CopilotRuntime implements AgentRuntime {
         return session;
     }
 
+    /** Nothing to record for a CLI of planexec's own; a session the plan places on a server is noted, see resume. */
+    @Override
+    public Map<String, String> place(String sessionId, Map<String, String> recorded) {
+        String server = recorded.get(CopilotServers.CONTEXT_KEY);
+        if (server != null && this.server == null) {
+            elsewhere.put(sessionId, server);
+        }
+        return Map.of();
+    }
+
     @Override
     public AgentSession resume(SessionSpec spec) throws AgentException {
         ensureUsable();
         String id = spec.sessionId();
+        String recordedServer = elsewhere.get(id);
+        if (recordedServer != null) {
+            throw new AgentException("session " + id + " lives on the Copilot server at " + recordedServer
+                    + ": run with --copilot-url " + recordedServer + " to resume it");
+        }
         SessionMetadata metadata = await(client.getSessionMetadata(id), CALL_TIMEOUT);
         if (metadata == null) {
             throw new SessionUnavailableException("Copilot has no session " + id + " any more");

@@ -69,6 +69,16 @@ class CopilotServersIT {
     @Test
     void after_kill_9_resume_goes_back_to_the_same_server_aborts_the_old_turn_and_keeps_the_conversation()
             throws Exception {
+        crashThenResumeOnServers(world);
+    }
+
+    /**
+     * A task on one of two servers, planexec killed with -9 mid-turn, then Resume: the same server and session, the
+     * old turn ended, the earlier conversation kept. Whether the server keeps the old turn running after its client
+     * is gone depends on the CLI (1.0.102 ends the session's turn itself when the connection drops, recording
+     * {@code session.shutdown}); when it does keep it running, the turn must end through planexec's abort.
+     */
+    static void crashThenResumeOnServers(CopilotWorld world) throws Exception {
         try (CopilotServer a = CopilotServer.start(world, "a");
                 CopilotServer b = CopilotServer.start(world, "b")) {
             Path plan = world.plan("crash")
@@ -82,10 +92,10 @@ class CopilotServersIT {
             assertEquals(a.address(), server, "the first server had the most free capacity");
 
             first.kill9();
-            // The server outlives planexec and keeps the turn going.
-            assertFalse(
-                    Waits.within(Duration.ofSeconds(3), () -> world.model().holding() == 0),
-                    "the old turn still runs on the server after planexec's kill -9");
+            boolean outlived =
+                    !Waits.within(Duration.ofSeconds(3), () -> world.model().holding() == 0);
+            System.out.println("the old turn " + (outlived ? "still ran" : "had ended") + " 3 s after planexec's "
+                    + "kill -9 (Copilot server " + world.cli() + ")");
             int requestsBefore = world.model().chats().size();
 
             // Given the other way round, the first server named now would be b: the plan's record wins.
@@ -118,8 +128,12 @@ class CopilotServersIT {
             assertTrue(
                     users.get(users.size() - 1).contains("was interrupted while you worked on task think"),
                     users.get(users.size() - 1));
-            String events = Files.readString(a.sessionFolder(task.sessionId()).resolve("events.jsonl"));
-            assertTrue(events.contains("\"type\":\"abort\""), "the server recorded the abort of the old turn");
+            if (outlived) {
+                String events =
+                        Files.readString(a.sessionFolder(task.sessionId()).resolve("events.jsonl"));
+                assertTrue(
+                        events.contains("\"type\":\"abort\""), "the server recorded planexec's abort of the old turn");
+            }
             assertFalse(Files.exists(b.sessionFolder(task.sessionId())), "never on the other server");
         }
     }
