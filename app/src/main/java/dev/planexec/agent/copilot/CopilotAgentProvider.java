@@ -47,6 +47,15 @@ public final class CopilotAgentProvider implements AgentProvider {
     @Override
     public AgentStatus status(AgentEnvironment environment) {
         String tested = CliVersion.range();
+        List<String> servers;
+        try {
+            servers = CopilotSettings.servers(environment.env().get(CopilotSettings.SERVERS_VARIABLE));
+        } catch (AgentException e) {
+            return new AgentStatus(NAME, null, null, null, tested, false, e.getMessage());
+        }
+        if (!servers.isEmpty()) {
+            return serversStatus(environment, servers, tested);
+        }
         CliLookup.Found found;
         try {
             found = CliLookup.find(NAME, "copilot", NPM, environment).orElse(null);
@@ -73,6 +82,25 @@ public final class CopilotAgentProvider implements AgentProvider {
             return new AgentStatus(NAME, cli, found.source(), version, tested, true, how);
         } catch (AgentException e) {
             return new AgentStatus(NAME, cli, found.source(), version, tested, false, e.getMessage());
+        }
+    }
+
+    /** With Copilot servers, the CLI is theirs: ready when they answer and are signed in (or the model answers). */
+    private static AgentStatus serversStatus(AgentEnvironment environment, List<String> servers, String tested) {
+        String cli = "Copilot servers " + String.join(", ", servers);
+        try (CopilotServers runtime = CopilotServers.open(environment, servers)) {
+            runtime.checkReady();
+            List<String> notices = runtime.notices();
+            return new AgentStatus(
+                    NAME,
+                    cli,
+                    CopilotSettings.SERVERS_VARIABLE,
+                    null,
+                    tested,
+                    true,
+                    notices.isEmpty() ? "every server answers" : String.join("; ", notices));
+        } catch (AgentException e) {
+            return new AgentStatus(NAME, cli, CopilotSettings.SERVERS_VARIABLE, null, tested, false, e.getMessage());
         }
     }
 
