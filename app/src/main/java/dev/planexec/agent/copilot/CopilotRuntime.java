@@ -200,8 +200,35 @@ final class CopilotRuntime implements AgentRuntime {
             client.forceStop();
             throw new AgentException("interrupted while connecting to the Copilot server at " + address);
         }
-        log.info("copilot: connected to the Copilot server at " + address + " (" + settings + ")");
-        return new CopilotRuntime(settings, log, client, null, address, environment.stateDir());
+        Optional<CliVersion> version = serverVersion(client, address, log);
+        if (version.isPresent() && !version.get().supported()) {
+            client.forceStop();
+            throw new AgentException("the Copilot server at " + address + " runs CLI " + version.get()
+                    + ", older than planexec supports (tested: " + CliVersion.range() + "): update the CLI there");
+        }
+        log.info("copilot: connected to the Copilot server at " + address + " (" + settings
+                + version.map(v -> ", CLI " + v).orElse("") + ")");
+        CopilotRuntime runtime = new CopilotRuntime(settings, log, client, null, address, environment.stateDir());
+        if (version.isPresent() && version.get().untested()) {
+            runtime.notices.add(CliVersion.untestedNotice(version.get()) + " (the Copilot server at " + address + ")");
+        }
+        return runtime;
+    }
+
+    /** What the server says its CLI version is; empty if it does not say. */
+    private static Optional<CliVersion> serverVersion(CopilotClient client, String address, CopilotLog log) {
+        try {
+            String version = client.getStatus()
+                    .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .getVersion();
+            return version == null ? Optional.empty() : CliVersion.parse(version);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.info("copilot: the Copilot server at " + address + " did not say its version: " + Failures.message(e));
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /** {@code HOST:PORT} of the server, or {@code null} for a CLI this runtime started. */

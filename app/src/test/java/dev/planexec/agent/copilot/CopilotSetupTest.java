@@ -59,6 +59,18 @@ class CopilotSetupTest {
     }
 
     @Test
+    void validate_names_an_agent_that_is_not_ready_and_still_calls_the_plan_valid() throws Exception {
+        CommandRunner.Result r = planexec().run("validate", plan.toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(
+                List.of(
+                        plan + ": valid, 1 tasks (0 done, 1 pending)",
+                        "notice: copilot agent not ready, its tasks would fail: no Copilot CLI: run '" + INSTALL + "'"),
+                r.outLines());
+    }
+
+    @Test
     void in_a_mixed_plan_the_local_task_runs_and_only_the_copilot_task_fails() throws Exception {
         Path mixed = Plans.write(
                 tmp,
