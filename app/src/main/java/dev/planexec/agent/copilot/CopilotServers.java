@@ -34,6 +34,11 @@ final class CopilotServers implements AgentRuntime {
     private final Map<String, String> unreachable;
     /** Where each session of this run was placed: session id to {@code HOST:PORT}. */
     private final Map<String, String> placed = new ConcurrentHashMap<>();
+    /**
+     * The server each task last tried to resume a session on: a task that starts fresh there, because its session
+     * could not be resumed, stays on the server its plan names.
+     */
+    private final Map<String, String> resumedOn = new ConcurrentHashMap<>();
     /** Placed, not yet created or resumed: counted as load so tasks starting together spread out. */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
@@ -96,8 +101,9 @@ final class CopilotServers implements AgentRuntime {
         String id = spec.sessionId();
         String address;
         synchronized (this) {
-            // A session nobody placed (a fresh start replacing one that could not be resumed): placed now.
-            address = placed.computeIfAbsent(id, i -> leastLoaded());
+            // A session nobody placed: a fresh start replacing one that could not be resumed, kept on its server.
+            String previous = resumedOn.get(taskKey(spec));
+            address = placed.computeIfAbsent(id, i -> previous != null ? previous : leastLoaded());
         }
         try {
             return server(id, address).create(spec);
@@ -115,11 +121,16 @@ final class CopilotServers implements AgentRuntime {
                     .orElseThrow(
                             () -> new SessionUnavailableException("no Copilot server of this run has session " + id));
         }
+        resumedOn.put(taskKey(spec), address);
         try {
             return server(id, address).resume(spec);
         } finally {
             pending.remove(id);
         }
+    }
+
+    private static String taskKey(SessionSpec spec) {
+        return spec.task().planFile() + "\n" + spec.task().taskId();
     }
 
     /** The runtime of {@code address}, or why the session cannot run there. */

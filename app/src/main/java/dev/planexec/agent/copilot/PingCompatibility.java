@@ -26,7 +26,7 @@ import java.time.format.DateTimeParseException;
  * <p>When it can go: as soon as this project can use a Java SDK that reads the new form itself (upstream's
  * {@code github/copilot-sdk} 1.0.x, package {@code com.github.copilot}, which Maven Central does not serve here yet).
  */
-final class PingCompatibility {
+public final class PingCompatibility {
     private static final String CLIENT_CLASS = "com.github.copilot.sdk.JsonRpcClient";
     private static boolean installed;
 
@@ -37,7 +37,7 @@ final class PingCompatibility {
      *
      * @throws AgentException in one line, if the SDK on the class path is not built as this code expects
      */
-    static synchronized void install() throws AgentException {
+    public static synchronized void install() throws AgentException {
         if (installed) {
             return;
         }

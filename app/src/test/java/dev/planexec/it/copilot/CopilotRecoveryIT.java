@@ -13,6 +13,7 @@ import com.github.copilot.sdk.json.CopilotClientOptions;
 import com.github.copilot.sdk.json.PermissionHandler;
 import com.github.copilot.sdk.json.ProviderConfig;
 import com.github.copilot.sdk.json.SessionConfig;
+import dev.planexec.agent.copilot.PingCompatibility;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.store.SecureFiles;
@@ -286,6 +287,8 @@ class CopilotRecoveryIT {
 
     /** Sessions made with the SDK directly, as a user's own Copilot use (or another tool) would. */
     private void createSessionsOutsidePlanexec(String... ids) throws Exception {
+        // The SDK alone cannot start CLI 1.0.52 and newer: the same fix as planexec's, in this JVM.
+        PingCompatibility.install();
         CopilotClient client = new CopilotClient(new CopilotClientOptions()
                 .setCliPath(world.cli().toString())
                 .setEnvironment(world.env())
