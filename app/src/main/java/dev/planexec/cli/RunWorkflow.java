@@ -24,7 +24,6 @@ import dev.planexec.store.PlanStore;
 import dev.planexec.store.SaveFailedException;
 import dev.planexec.store.StateDir;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -103,14 +102,11 @@ final class RunWorkflow {
         }
     }
 
-    /** Problems the plan file alone does not show: a missing working folder, {@code --agent local} without steps. */
+    /**
+     * Problems the plan file alone does not show: {@code --agent local} with tasks without steps. (A missing working
+     * folder is one of the plan's problems: {@code PlanFiles.load} reports it, for {@code validate} too.)
+     */
     private static void checkRunnable(Request request, Plan plan) {
-        Path planDir = request.planFile().toAbsolutePath().getParent();
-        String wd = plan.workingDirectory();
-        if (wd != null && !wd.isBlank() && !Files.isDirectory(planDir.resolve(wd))) {
-            throw PlanexecException.invalidInput(request.planFile() + ": workingDirectory \"" + wd
-                    + "\" is not a folder (it is relative to the plan file's folder)");
-        }
         if (Agents.LOCAL.equals(request.agent())) {
             List<String> stepless = plan.tasks().stream()
                     .filter(t -> !t.hasSteps() && t.status() != TaskStatus.DONE)

@@ -13,6 +13,7 @@ import dev.planexec.agent.SessionUnavailableException;
 import dev.planexec.agent.TaskBrief;
 import dev.planexec.agent.TurnResult;
 import dev.planexec.plan.Plan;
+import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.plan.Timestamps;
@@ -460,9 +461,7 @@ public final class Scheduler {
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private Path workingDirectory(Plan plan) {
-        Path planDir = store.file().toAbsolutePath().getParent();
-        String wd = plan.workingDirectory();
-        return (wd == null || wd.isBlank() ? planDir : planDir.resolve(wd)).normalize();
+        return PlanFiles.workingDirectory(store.file(), plan);
     }
 
     private Map<String, String> environment(String sessionId, Task task) {
