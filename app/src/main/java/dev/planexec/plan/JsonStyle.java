@@ -70,7 +70,7 @@ record JsonStyle(String indent, String newline, String colon) {
             String inner = lineIndent + indent;
             boolean first = true;
             for (Map.Entry<String, JsonNode> field : value.properties()) {
-                ascii(out, first ? "" : ",");
+                ascii(out, first ? "" : comma(inline));
                 first = false;
                 breakLine(out, inner, inline);
                 string(out, field.getKey());
@@ -87,7 +87,7 @@ record JsonStyle(String indent, String newline, String colon) {
             ascii(out, "[");
             String inner = lineIndent + indent;
             for (int i = 0; i < value.size(); i++) {
-                ascii(out, i == 0 ? "" : ",");
+                ascii(out, i == 0 ? "" : comma(inline));
                 breakLine(out, inner, inline);
                 write(out, value.get(i), inner, inline);
             }
@@ -100,6 +100,10 @@ record JsonStyle(String indent, String newline, String colon) {
         } else {
             ascii(out, value.toString()); // other numbers, true, false, null
         }
+    }
+
+    private String comma(boolean inline) {
+        return inline || !pretty() ? inlineComma() : ",";
     }
 
     private void breakLine(ByteArrayOutputStream out, String lineIndent, boolean inline) {

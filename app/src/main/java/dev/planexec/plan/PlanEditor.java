@@ -186,7 +186,7 @@ final class PlanEditor {
             leading = document.text(span.start() + 1, span.itemStart()[0]);
             trailing = document.text(span.itemEnd()[n - 1], span.end() - 1);
         } else {
-            String own = Objects.requireNonNullElse(lineIndent(span.start()), "");
+            String own = indentOfLine(span.start());
             leading = style.pretty() ? style.newline() + own + style.indent() : "";
             trailing = style.pretty() ? style.newline() + own : "";
         }
@@ -225,8 +225,7 @@ final class PlanEditor {
     private String itemIndent(JsonSource.Span span) {
         int n = span.size();
         if (n == 0) {
-            String own = lineIndent(span.start());
-            return style.pretty() && own != null ? own + style.indent() : null;
+            return style.pretty() ? indentOfLine(span.start()) + style.indent() : null;
         }
         String separator = separator(span, document.text(span.start() + 1, span.itemStart()[0]));
         int lastBreak = Math.max(separator.lastIndexOf('\n'), separator.lastIndexOf('\r'));
@@ -252,6 +251,19 @@ final class PlanEditor {
         }
         boolean lineStart = k == 0 || src[k - 1] == '\n' || src[k - 1] == '\r' || k == document.contentStart();
         return lineStart ? document.text(k, at) : null;
+    }
+
+    /** The white space that starts the line {@code at} is on. */
+    private String indentOfLine(int at) {
+        int start = at;
+        while (start > document.contentStart() && src[start - 1] != '\n' && src[start - 1] != '\r') {
+            start--;
+        }
+        int end = start;
+        while (end < at && (src[end] == ' ' || src[end] == '\t')) {
+            end++;
+        }
+        return document.text(start, end);
     }
 
     private byte[] slice(int from, int to) {
