@@ -258,7 +258,12 @@ final class JsonSource {
                         hi = 0x8F;
                     }
                 } else {
-                    throw invalid(b, i, 1);
+                    // Say which bytes: C0 AF, the overlong "/", is more use to the reader than C0 alone.
+                    int count = 1;
+                    while (count < 4 && i + count < n && (b[i + count] & 0xC0) == 0x80) {
+                        count++;
+                    }
+                    throw invalid(b, i, count);
                 }
                 for (int k = 1; k < length; k++) {
                     if (i + k >= n) {
@@ -281,7 +286,7 @@ final class JsonSource {
                 hex.append(k == 0 ? "" : " ").append(String.format("%02X", b[at + k] & 0xFF));
             }
             return new MalformedJsonException(
-                    at, "malformed JSON: bytes " + hex + " are not valid UTF-8; a plan file must be UTF-8");
+                    at, "malformed JSON: not UTF-8 (bytes " + hex + "); a plan file must be UTF-8");
         }
     }
 
