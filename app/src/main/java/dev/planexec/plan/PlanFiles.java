@@ -139,7 +139,7 @@ public final class PlanFiles {
         PlanReader reader = new PlanReader(problems, source);
         Plan plan = reader.read(document.root());
         if (plan != null) {
-            new PlanValidator(problems).validate(plan, reader.taskPointers());
+            new PlanValidator(problems).validate(plan, reader.taskPointers(), reader.unreadableSteps());
             if (file != null) {
                 checkWorkingDirectory(file, plan, problems);
             }

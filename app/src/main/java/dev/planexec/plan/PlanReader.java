@@ -3,9 +3,11 @@ package dev.planexec.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a parsed JSON tree into a {@link Plan}, noting every field of the wrong type instead of stopping at the
@@ -19,10 +21,19 @@ final class PlanReader {
     private final List<PlanProblem> problems;
     private final PlanSource source;
     private final List<String> taskPointers = new ArrayList<>();
+    private final Set<String> unreadableSteps = new HashSet<>();
 
     PlanReader(List<PlanProblem> problems, PlanSource source) {
         this.problems = problems;
         this.source = source;
+    }
+
+    /**
+     * The tasks (by JSON pointer) whose {@code steps} could not all be read: already reported, so "has no steps" is
+     * not said of them too.
+     */
+    Set<String> unreadableSteps() {
+        return unreadableSteps;
     }
 
     /** The JSON pointer of each task read, in the order of {@link Plan#tasks()}. */
@@ -134,6 +145,7 @@ final class PlanReader {
         }
         if (!node.isArray()) {
             problems.add(new PlanProblem(at + "/steps", "\"steps\" must be an array, not " + kind(node)));
+            unreadableSteps.add(at);
             return steps;
         }
         for (int i = 0; i < node.size(); i++) {
@@ -146,6 +158,7 @@ final class PlanReader {
                 if (run == null || !run.isTextual() || run.asText().isBlank()) {
                     problems.add(new PlanProblem(
                             run == null ? stepAt : stepAt + "/run", "a step needs a \"run\" command (a string)"));
+                    unreadableSteps.add(at);
                     continue;
                 }
                 JsonNode timeout = step.get("timeoutSeconds");
@@ -162,6 +175,7 @@ final class PlanReader {
             } else {
                 problems.add(new PlanProblem(
                         stepAt, "a step must be a command string or an object with \"run\", not " + kind(step)));
+                unreadableSteps.add(at);
             }
         }
         return steps;

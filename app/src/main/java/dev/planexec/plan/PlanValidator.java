@@ -21,7 +21,8 @@ final class PlanValidator {
         this.problems = problems;
     }
 
-    void validate(Plan plan, List<String> taskPointers) {
+    /** @param unreadableSteps tasks whose steps were already reported as unreadable */
+    void validate(Plan plan, List<String> taskPointers, Set<String> unreadableSteps) {
         if (plan.agent() != null && !Agents.isKnown(plan.agent())) {
             problems.add(new PlanProblem("/agent", unknownAgent(plan.agent())));
         }
@@ -40,7 +41,7 @@ final class PlanValidator {
                 problems.add(new PlanProblem(at + "/agent", unknownAgent(task.agent())));
             }
             String agent = task.agent() != null ? task.agent() : plan.agent();
-            if (Agents.LOCAL.equals(agent) && !task.hasSteps()) {
+            if (Agents.LOCAL.equals(agent) && !task.hasSteps() && !unreadableSteps.contains(at)) {
                 problems.add(new PlanProblem(
                         task.agent() != null ? at + "/agent" : at,
                         "task \"" + task.id() + "\" runs on the local agent but has no \"steps\""));
