@@ -58,11 +58,12 @@ final class PlanEditor {
         List<Item> items = new ArrayList<>(tasks.size());
         String elementIndent = null;
         boolean indentKnown = false;
+        JsonNode tasksNode = document.root().get("tasks");
         for (Task task : tasks) {
-            int index = source.taskIndex(task.source());
+            int index = source.taskIndex(task);
             ByteArrayOutputStream text = new ByteArrayOutputStream();
             if (index >= 0) {
-                writeTask(text, task, index, span);
+                writeTask(text, task, tasksNode.get(index), index, span);
             } else {
                 if (!indentKnown) {
                     elementIndent = itemIndent(span);
@@ -81,13 +82,16 @@ final class PlanEditor {
         return out.toByteArray();
     }
 
-    private void writeTask(ByteArrayOutputStream out, Task task, int index, JsonSource.Span tasksSpan) {
-        Task read = source.readTask(task.source());
+    /** Writes {@code task}, read from {@code node}, the {@code index}th of the file's tasks. */
+    private void writeTask(ByteArrayOutputStream out, Task task, JsonNode node, int index, JsonSource.Span tasksSpan) {
+        Task read = source.readTask(node);
         Map<String, JsonNode> changes = new LinkedHashMap<>();
-        for (String field : PlanWriter.TASK_FIELDS) {
-            JsonNode now = PlanWriter.taskField(task, field);
-            if (read == null || !Objects.equals(now, PlanWriter.taskField(read, field))) {
-                changes.put(field, now);
+        if (!task.equals(read)) {
+            for (String field : PlanWriter.TASK_FIELDS) {
+                JsonNode now = PlanWriter.taskField(task, field);
+                if (!Objects.equals(now, PlanWriter.taskField(read, field))) {
+                    changes.put(field, now);
+                }
             }
         }
         int start = tasksSpan.valueStart()[index];
@@ -95,7 +99,7 @@ final class PlanEditor {
         if (changes.isEmpty()) {
             out.write(src, start, end - start);
         } else {
-            writeObject(out, document.span(task.source()), changes, -1, null);
+            writeObject(out, document.span(node), changes, -1, null);
         }
     }
 

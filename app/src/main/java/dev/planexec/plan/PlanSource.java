@@ -1,6 +1,7 @@
 package dev.planexec.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ public final class PlanSource {
     private final JsonStyle style;
     private final Map<JsonNode, Integer> taskIndex = new IdentityHashMap<>();
     private final Map<JsonNode, Task> readTasks = new IdentityHashMap<>();
+    private final Map<String, Integer> taskById = new HashMap<>();
     private Plan read;
 
     PlanSource(JsonSource document) {
@@ -46,6 +48,7 @@ public final class PlanSource {
 
     void readTask(JsonNode node, Task task) {
         readTasks.put(node, task);
+        taskById.putIfAbsent(task.id(), taskIndex.get(node));
     }
 
     /** The task as it was read from {@code node}, or {@code null} if {@code node} is not one of this file's tasks. */
@@ -53,10 +56,26 @@ public final class PlanSource {
         return node == null ? null : readTasks.get(node);
     }
 
-    /** Where {@code node} is in the file's {@code tasks} array, or -1 if it is not one of them. */
-    int taskIndex(JsonNode node) {
-        Integer index = node == null ? null : taskIndex.get(node);
-        return index == null ? -1 : index;
+    /**
+     * Where {@code task} was read from in the file's {@code tasks} array, or -1 if it is not one of them: a task made
+     * in code, or one read from another copy of the file whose JSON differs from every task of this one with its id.
+     * A task read from another copy with the same JSON as this file's task with its id is that task (a merge may
+     * take tasks from the copy it read before).
+     */
+    int taskIndex(Task task) {
+        JsonNode node = task.source();
+        if (node == null) {
+            return -1;
+        }
+        Integer index = taskIndex.get(node);
+        if (index != null) {
+            return index;
+        }
+        Integer sameId = taskById.get(task.id());
+        if (sameId != null && document.root().get("tasks").get(sameId).equals(node)) {
+            return sameId;
+        }
+        return -1;
     }
 
     /** The original bytes, for a caller that must compare (the array is shared: do not change it). */

@@ -216,6 +216,20 @@ class PlanEditTest {
     }
 
     @Test
+    void a_task_taken_from_an_earlier_read_of_the_file_is_edited_in_place() throws Exception {
+        String file = "{\n  \"tasks\": [\n    { \"id\": \"a\",   \"steps\": [\"true\"] }\n  ],\n  \"x\": 1.50\n}\n";
+        Plan before = PlanFiles.parse(bytes(file), "p.json");
+        Plan again = PlanFiles.parse(bytes(file), "p.json");
+
+        Plan merged = again.withTasks(List.of(before.tasks().get(0).withStatus(TaskStatus.DONE)));
+
+        assertEquals(
+                // The separator is the object's own, odd spacing and all.
+                file.replace("\"steps\": [\"true\"] }", "\"steps\": [\"true\"],   \"status\": \"done\" }"),
+                text(PlanFiles.toJson(merged)));
+    }
+
+    @Test
     void a_plan_made_in_code_is_written_as_planeteer_writes_one() {
         Plan plan = new Plan(
                 "p",
