@@ -102,11 +102,12 @@ class PlanFuzzTest {
             Case c = generate(new Random(seed * 1_000_003L + i));
             String problem = check(planexec, plan, c, located, refused);
             nanos.merge(c.kind(), System.nanoTime() - t0, Long::sum);
-            if ((i - from + 1) % 5_000 == 0) {
+            if ((i - from + 1) % 1_000 == 0) {
                 System.out.println("PlanFuzzTest: " + (i - from + 1) + " cases, " + failures.size() + " failed");
             }
             cases.merge(c.kind(), 1, Integer::sum);
             if (problem != null) {
+                System.out.println("PlanFuzzTest: case " + i + " failed: " + problem);
                 failures.add("seed " + seed + ", case " + i + " (" + c.kind() + ": " + c.what() + "): " + problem
                         + "\n  rerun: -Dfuzz.seed=" + seed + " -Dfuzz.from=" + i + " -Dfuzz.count=1"
                         + "\n  file: " + show(c.bytes()));
