@@ -16,4 +16,13 @@ final class PlanLoading {
             throw PlanexecException.invalidInput(e.problems());
         }
     }
+
+    /** As {@code run} needs it, its working folder checked too: for {@code run} and {@code validate}. */
+    static Plan loadForRun(Path file) {
+        try {
+            return PlanFiles.loadForRun(file);
+        } catch (InvalidPlanException e) {
+            throw PlanexecException.invalidInput(e.problems());
+        }
+    }
 }

@@ -50,7 +50,7 @@ final class RunWorkflow {
     record Request(Path planFile, String agent, int concurrency, OrphanPolicy orphans, boolean plain, String model) {}
 
     int run(Request request) {
-        Plan plan = PlanLoading.load(request.planFile());
+        Plan plan = PlanLoading.loadForRun(request.planFile());
         checkRunnable(request, plan);
         StateDir state = context.stateDir();
         LogFile log = new LogFile(state.logFile());
@@ -63,7 +63,7 @@ final class RunWorkflow {
                         new AgentEnvironment(state.root(), context.env(), request.model()),
                         request.agent())) {
             // Someone may have changed the file between our first read and the lock: read the locked truth.
-            plan = PlanLoading.load(request.planFile());
+            plan = PlanLoading.loadForRun(request.planFile());
             PlanStore store = new PlanStore(request.planFile(), plan);
             openAgents(plan, agents);
             log.info("run " + request.planFile().toAbsolutePath() + " (pid "

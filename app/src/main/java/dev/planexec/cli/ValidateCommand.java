@@ -22,7 +22,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan loaded = PlanLoading.load(plan);
+        Plan loaded = PlanLoading.loadForRun(plan);
         parent.context
                 .out()
                 .printf(

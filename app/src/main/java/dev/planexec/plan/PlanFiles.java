@@ -27,10 +27,18 @@ public final class PlanFiles {
 
     /**
      * Reads and validates the plan at {@code file}; problems name the file as it was given. Besides what
-     * {@link #parse} checks, the file must be a regular file (or a link to one) and the plan's working folder must
-     * exist: everything {@code run} refuses before it starts.
+     * {@link #parse} checks, the file must be a regular file (or a link to one).
      */
     public static Plan load(Path file) throws InvalidPlanException {
+        return parse(read(file), file.toString(), null);
+    }
+
+    /**
+     * {@link #load}, and the plan's working folder must exist: everything {@code run} refuses for the plan's sake
+     * before it starts, so that {@code validate} says it too. (Not part of {@link #load}: a plan whose folder is gone
+     * is still a plan, whose sessions {@code sessions clean} must not take for orphans.)
+     */
+    public static Plan loadForRun(Path file) throws InvalidPlanException {
         return parse(read(file), file.toString(), file);
     }
 

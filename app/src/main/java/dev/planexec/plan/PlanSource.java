@@ -77,9 +77,4 @@ public final class PlanSource {
         }
         return -1;
     }
-
-    /** The original bytes, for a caller that must compare (the array is shared: do not change it). */
-    public byte[] bytes() {
-        return document.bytes();
-    }
 }

@@ -217,7 +217,7 @@ class PlanRefusalTest {
     void a_missing_working_folder_is_a_problem_of_the_plan_at_its_place() throws Exception {
         Path plan = Plans.write(tmp, "p.json", "{\n  \"workingDirectory\": \"nope\",\n  \"tasks\": []\n}\n");
 
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.load(plan));
+        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.loadForRun(plan));
 
         assertEquals(
                 List.of(plan + ":2:23: workingDirectory \"nope\" is not a folder (it is relative to the plan file's"
