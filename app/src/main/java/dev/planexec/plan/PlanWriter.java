@@ -58,22 +58,22 @@ final class PlanWriter {
         return out.toByteArray();
     }
 
-    /** The whole plan as JSON, known fields where the plan's source had them and unknown ones kept. */
-    static ObjectNode freshPlan(Plan plan) {
-        ObjectNode source = plan.source() == null
-                ? null
-                : (ObjectNode) plan.source().document().root();
+    /** A plan made in code as JSON: the fields it has, in Planeteer's order. */
+    private static ObjectNode freshPlan(Plan plan) {
         Map<String, JsonNode> known = new LinkedHashMap<>();
         for (String field : PLAN_FIELDS) {
-            optional(known, field, planField(plan, field), source);
+            optional(known, field, planField(plan, field), null);
         }
         ArrayNode tasks = NODES.arrayNode();
         plan.tasks().forEach(t -> tasks.add(freshTask(t)));
         known.put("tasks", tasks);
-        return merge(source, known);
+        return merge(null, known);
     }
 
-    /** A task as JSON, as planexec writes a task that is not in the file yet. */
+    /**
+     * A task as JSON, as planexec writes a task that is not in the file yet: the fields of the JSON it was read
+     * from (if any) in their order, then the known fields it lacks.
+     */
     static ObjectNode freshTask(Task task) {
         ObjectNode source = task.source();
         Map<String, JsonNode> known = new LinkedHashMap<>();
