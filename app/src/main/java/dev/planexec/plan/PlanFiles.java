@@ -147,7 +147,8 @@ public final class PlanFiles {
         PlanReader reader = new PlanReader(problems, source);
         Plan plan = reader.read(document.root());
         if (plan != null) {
-            new PlanValidator(problems).validate(plan, reader.taskPointers(), reader.unreadableSteps());
+            new PlanValidator(problems)
+                    .validate(plan, reader.taskPointers(), reader.unreadableSteps(), reader.unreadableId());
             if (file != null) {
                 checkWorkingDirectory(file, plan, problems);
             }

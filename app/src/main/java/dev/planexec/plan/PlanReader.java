@@ -22,6 +22,7 @@ final class PlanReader {
     private final PlanSource source;
     private final List<String> taskPointers = new ArrayList<>();
     private final Set<String> unreadableSteps = new HashSet<>();
+    private boolean unreadableId;
 
     PlanReader(List<PlanProblem> problems, PlanSource source) {
         this.problems = problems;
@@ -34,6 +35,14 @@ final class PlanReader {
      */
     Set<String> unreadableSteps() {
         return unreadableSteps;
+    }
+
+    /**
+     * Whether some task's {@code id} is there but not a string: then a dependency that names no task may name that
+     * one, and is not reported until the id is fixed.
+     */
+    boolean unreadableId() {
+        return unreadableId;
     }
 
     /** The JSON pointer of each task read, in the order of {@link Plan#tasks()}. */
@@ -89,6 +98,7 @@ final class PlanReader {
         ObjectNode object = (ObjectNode) node;
         String id = string(object, "id", at);
         if (id == null || id.isBlank()) {
+            unreadableId |= id == null && object.has("id");
             if (id != null || !object.has("id")) {
                 problems.add(new PlanProblem(object.has("id") ? at + "/id" : at, "task has no \"id\""));
             }

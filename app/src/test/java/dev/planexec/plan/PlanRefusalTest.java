@@ -202,6 +202,16 @@ class PlanRefusalTest {
     }
 
     @Test
+    void a_task_id_that_is_not_a_string_is_the_one_problem_not_the_dependencies_on_it() {
+        String json = "{\"tasks\": [{\"id\": 7, \"steps\": [\"true\"]}, {\"id\": \"b\", \"dependsOn\": [\"7\"],"
+                + " \"steps\": [\"true\"]}]}";
+
+        assertEquals(
+                List.of("p.json:1:19: \"id\" must be a string, not a number"),
+                problems(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void the_nulls_planexec_writes_itself_are_accepted() throws Exception {
         String json = "{\"tasks\": [{\"id\": \"a\", \"steps\": [\"true\"], \"sessionId\": null, \"agentResult\": null,"
                 + " \"startedAt\": null, \"finishedAt\": null, \"error\": null}]}";
