@@ -38,8 +38,8 @@ final class PlanReader {
     }
 
     /**
-     * Whether some task's {@code id} is there but not a string: then a dependency that names no task may name that
-     * one, and is not reported until the id is fixed.
+     * Whether some task's {@code id} is there but not a usable string (another type, or blank): then a dependency
+     * that names no task may name that one, and is not reported until the id is fixed.
      */
     boolean unreadableId() {
         return unreadableId;
@@ -98,7 +98,7 @@ final class PlanReader {
         ObjectNode object = (ObjectNode) node;
         String id = string(object, "id", at);
         if (id == null || id.isBlank()) {
-            unreadableId |= id == null && object.has("id");
+            unreadableId |= object.has("id");
             if (id != null || !object.has("id")) {
                 problems.add(new PlanProblem(object.has("id") ? at + "/id" : at, "task has no \"id\""));
             }

@@ -212,6 +212,15 @@ class PlanRefusalTest {
     }
 
     @Test
+    void a_blank_task_id_is_the_one_problem_not_the_dependencies_on_it() {
+        // Found by the 100,000-case fuzz run: the dependency on the task whose id was blanked was reported too.
+        String json = "{\"tasks\": [{\"id\": \"\", \"steps\": [\"true\"]}, {\"id\": \"b\", \"dependsOn\": [\"a\"],"
+                + " \"steps\": [\"true\"]}]}";
+
+        assertEquals(List.of("p.json:1:19: task has no \"id\""), problems(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void the_nulls_planexec_writes_itself_are_accepted() throws Exception {
         String json = "{\"tasks\": [{\"id\": \"a\", \"steps\": [\"true\"], \"sessionId\": null, \"agentResult\": null,"
                 + " \"startedAt\": null, \"finishedAt\": null, \"error\": null}]}";
