@@ -27,7 +27,6 @@ import dev.planexec.store.RunStateFile;
 import dev.planexec.store.SaveFailedException;
 import dev.planexec.store.StateDir;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -122,7 +121,7 @@ final class RunWorkflow {
      */
     private static Plan load(Path planFile) {
         try {
-            return PlanLoading.loadToSave(planFile);
+            return PlanLoading.loadForRun(planFile);
         } catch (PlanexecException e) {
             RunStateFile leftover = RunStateFile.of(planFile);
             if (e.exitCode() != ExitCodes.BAD_INPUT || !leftover.exists()) {
@@ -152,7 +151,7 @@ final class RunWorkflow {
 
     /** The plan's {@code copilotUrls}: an array of {@code HOST:PORT} strings. */
     private static List<String> planServers(Path planFile, Plan plan) {
-        JsonNode field = plan.source() == null ? null : plan.source().get("copilotUrls");
+        JsonNode field = plan.source() == null ? null : plan.source().field("copilotUrls");
         if (field == null || field.isNull()) {
             return List.of();
         }
@@ -171,14 +170,11 @@ final class RunWorkflow {
         throw PlanexecException.invalidInput(planFile + ": copilotUrls must be an array of \"HOST:PORT\" strings");
     }
 
-    /** Problems the plan file alone does not show: a missing working folder, {@code --agent local} without steps. */
+    /**
+     * Problems the plan file alone does not show: {@code --agent local} with tasks without steps. (A missing working
+     * folder is one of the plan's problems: {@code PlanFiles.load} reports it, for {@code validate} too.)
+     */
     private static void checkRunnable(Request request, Plan plan) {
-        Path planDir = request.planFile().toAbsolutePath().getParent();
-        String wd = plan.workingDirectory();
-        if (wd != null && !wd.isBlank() && !Files.isDirectory(planDir.resolve(wd))) {
-            throw PlanexecException.invalidInput(request.planFile() + ": workingDirectory \"" + wd
-                    + "\" is not a folder (it is relative to the plan file's folder)");
-        }
         if (Agents.LOCAL.equals(request.agent())) {
             List<String> stepless = plan.tasks().stream()
                     .filter(t -> !t.hasSteps() && t.status() != TaskStatus.DONE)

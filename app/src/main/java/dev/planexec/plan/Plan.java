@@ -1,6 +1,5 @@
 package dev.planexec.plan;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +12,8 @@ import java.util.function.UnaryOperator;
  *
  * @param agent the plan's default agent, or {@code null}
  * @param workingDirectory relative to the plan file's folder, or {@code null} for that folder
- * @param source the JSON object the plan was read from (unknown fields survive saves); {@code null} if made in code
+ * @param source the file the plan was read from, whose bytes a save edits (see {@link PlanSource}); {@code null} if
+ *     made in code
  */
 public record Plan(
         String id,
@@ -24,7 +24,7 @@ public record Plan(
         String agent,
         String workingDirectory,
         List<Task> tasks,
-        ObjectNode source) {
+        PlanSource source) {
 
     public Plan {
         tasks = List.copyOf(tasks);

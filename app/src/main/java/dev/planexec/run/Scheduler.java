@@ -534,9 +534,7 @@ public final class Scheduler {
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private Path workingDirectory(Plan plan) {
-        Path planDir = store.file().toAbsolutePath().getParent();
-        String wd = plan.workingDirectory();
-        return (wd == null || wd.isBlank() ? planDir : planDir.resolve(wd)).normalize();
+        return PlanFiles.workingDirectory(store.file(), plan);
     }
 
     private Map<String, String> environment(String sessionId, Task task) {
