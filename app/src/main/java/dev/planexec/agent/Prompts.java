@@ -4,9 +4,14 @@ package dev.planexec.agent;
 public final class Prompts {
     private Prompts() {}
 
-    /** Title, description, acceptance criteria and the plan's context. */
+    /**
+     * Title, description, acceptance criteria and the plan's context. Its first line is the task's title and id, which
+     * is what a CLI's session picker ({@code copilot --resume}, {@code claude --resume}) shows of a session, so a person
+     * can find a task's session among the others.
+     */
     public static String first(TaskBrief task) {
         StringBuilder p = new StringBuilder();
+        p.append(firstLine(task)).append("\n\n");
         p.append("You are executing one task of the plan \"")
                 .append(task.planName())
                 .append("\".\n");
@@ -37,6 +42,12 @@ public final class Prompts {
         }
         p.append("\nWhen the task is complete, reply with a short summary of what you did.");
         return p.toString();
+    }
+
+    /** {@code Title (planexec task ID)}, on one line whatever the title holds. */
+    static String firstLine(TaskBrief task) {
+        String title = task.title().replaceAll("\\s+", " ").strip();
+        return (title.isEmpty() ? task.taskId() : title) + " (planexec task " + task.taskId() + ")";
     }
 
     /** For a session that already holds the task's conversation. */

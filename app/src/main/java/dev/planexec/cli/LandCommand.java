@@ -3,6 +3,7 @@ package dev.planexec.cli;
 import dev.planexec.isolation.IsolationException;
 import dev.planexec.isolation.Land;
 import dev.planexec.plan.Plan;
+import dev.planexec.plan.PlanFiles;
 import dev.planexec.text.ControlChars;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,9 +27,7 @@ final class LandCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Plan loaded = PlanLoading.load(plan);
-        Path planDir = plan.toAbsolutePath().getParent();
-        String wd = loaded.workingDirectory();
-        Path workingDirectory = (wd == null || wd.isBlank() ? planDir : planDir.resolve(wd)).normalize();
+        Path workingDirectory = PlanFiles.workingDirectory(plan, loaded);
         try {
             Land.Outcome outcome = Land.land(workingDirectory, loaded);
             if (!outcome.landed()) {

@@ -5,6 +5,7 @@ import dev.planexec.text.ControlChars;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -52,6 +53,9 @@ final class RunCommand implements Callable<Integer> {
                     + "agent's own).")
     String model;
 
+    @Mixin
+    CopilotServerOptions copilotServers = new CopilotServerOptions();
+
     @Option(
             names = "--on-orphans",
             paramLabel = "CHOICE",
@@ -83,6 +87,7 @@ final class RunCommand implements Callable<Integer> {
         }
         OrphanPolicy policy = OrphanPolicy.parse(onOrphans);
         return new RunWorkflow(parent.context)
-                .run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain, model, isolation));
+                .run(new RunWorkflow.Request(
+                        plan, agent, concurrency, policy, plain, model, copilotServers.urls, isolation));
     }
 }

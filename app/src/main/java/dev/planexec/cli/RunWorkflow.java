@@ -1,8 +1,10 @@
 package dev.planexec.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentRegistry;
+import dev.planexec.agent.copilot.ServerAddresses;
 import dev.planexec.console.LinePrinter;
 import dev.planexec.console.OrphanPrompt;
 import dev.planexec.isolation.IsolationException;
@@ -28,7 +30,6 @@ import dev.planexec.store.SaveFailedException;
 import dev.planexec.store.StateDir;
 import dev.planexec.text.ControlChars;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,6 +52,7 @@ final class RunWorkflow {
     /**
      * @param plain line mode even on a terminal
      * @param model {@code --model}: the model prompt-driven agents ask for, or {@code null} for their default
+     * @param copilotUrls {@code --copilot-url}: Copilot servers, {@code HOST:PORT}; empty for none given
      * @param isolation {@code --isolation}: {@code worktree}, {@code none}, or {@code null} for the plan's own
      */
     record Request(
@@ -60,6 +62,7 @@ final class RunWorkflow {
             OrphanPolicy orphans,
             boolean plain,
             String model,
+            List<String> copilotUrls,
             String isolation) {}
 
     int run(Request request) {
@@ -73,14 +76,14 @@ final class RunWorkflow {
         try (PlanLock lock = acquireLock(request.planFile(), printer);
                 AgentPool agents = new AgentPool(
                         AgentRegistry.load(),
-                        new AgentEnvironment(state.root(), context.env(), request.model()),
+                        new AgentEnvironment(state.root(), agentEnv(request, plan), request.model()),
                         request.agent())) {
             // Someone may have changed the file between our first read and the lock: read the locked truth.
             plan = load(request.planFile());
             // The state a run kept beside the plan while the file was not valid comes back into the file first.
             PlanStore store = PlanStore.open(request.planFile(), plan, printer::note);
             plan = store.current();
-            openAgents(plan, agents);
+            openAgents(plan, agents, printer);
             Isolations isolations = isolations(request, store, agents, state);
             log.info("run " + request.planFile().toAbsolutePath() + " (pid "
                     + ProcessHandle.current().pid() + ")");
@@ -142,7 +145,7 @@ final class RunWorkflow {
      */
     private static Plan load(Path planFile) {
         try {
-            return PlanLoading.loadToSave(planFile);
+            return PlanLoading.loadForRun(planFile);
         } catch (PlanexecException e) {
             RunStateFile leftover = RunStateFile.of(planFile);
             if (e.exitCode() != ExitCodes.BAD_INPUT || !leftover.exists()) {
@@ -155,14 +158,47 @@ final class RunWorkflow {
         }
     }
 
-    /** Problems the plan file alone does not show: a missing working folder, {@code --agent local} without steps. */
-    private static void checkRunnable(Request request, Plan plan) {
-        Path planDir = request.planFile().toAbsolutePath().getParent();
-        String wd = plan.workingDirectory();
-        if (wd != null && !wd.isBlank() && !Files.isDirectory(planDir.resolve(wd))) {
-            throw PlanexecException.invalidInput(request.planFile() + ": workingDirectory \"" + wd
-                    + "\" is not a folder (it is relative to the plan file's folder)");
+    /**
+     * The environment agents see: planexec's, with the Copilot servers to use in {@code PLANEXEC_COPILOT_URL}: those of
+     * {@code --copilot-url}, else the plan's {@code copilotUrls}, else the variable as it was.
+     */
+    private Map<String, String> agentEnv(Request request, Plan plan) {
+        List<String> servers =
+                request.copilotUrls().isEmpty() ? planServers(request.planFile(), plan) : request.copilotUrls();
+        if (servers.isEmpty()) {
+            return context.env();
         }
+        Map<String, String> env = new java.util.HashMap<>(context.env());
+        env.put(ServerAddresses.VARIABLE, String.join(",", servers));
+        return env;
+    }
+
+    /** The plan's {@code copilotUrls}: an array of {@code HOST:PORT} strings. */
+    private static List<String> planServers(Path planFile, Plan plan) {
+        JsonNode field = plan.source() == null ? null : plan.source().field("copilotUrls");
+        if (field == null || field.isNull()) {
+            return List.of();
+        }
+        List<String> servers = new java.util.ArrayList<>();
+        if (field.isArray()) {
+            for (JsonNode item : field) {
+                String problem =
+                        item.isTextual() ? ServerAddresses.problem(item.asText().strip()) : "not text";
+                if (problem != null) {
+                    throw PlanexecException.invalidInput(planFile + ": copilotUrls: " + problem);
+                }
+                servers.add(item.asText().strip());
+            }
+            return servers;
+        }
+        throw PlanexecException.invalidInput(planFile + ": copilotUrls must be an array of \"HOST:PORT\" strings");
+    }
+
+    /**
+     * Problems the plan file alone does not show: {@code --agent local} with tasks without steps. (A missing working
+     * folder is one of the plan's problems: {@code PlanFiles.load} reports it, for {@code validate} too.)
+     */
+    private static void checkRunnable(Request request, Plan plan) {
         if (Agents.LOCAL.equals(request.agent())) {
             List<String> stepless = plan.tasks().stream()
                     .filter(t -> !t.hasSteps() && t.status() != TaskStatus.DONE)
@@ -188,9 +224,10 @@ final class RunWorkflow {
 
     /**
      * Opens, before anything runs, every agent that a task still to do needs, and checks it is ready to work (signed
-     * in, its model reachable): a missing or unready one fails now.
+     * in, its model reachable). One that is not is named now, in a line; its tasks fail with that reason when their
+     * turn comes, and the other agents' tasks run.
      */
-    private static void openAgents(Plan plan, AgentPool agents) {
+    private static void openAgents(Plan plan, AgentPool agents, LinePrinter printer) {
         Set<String> needed = new LinkedHashSet<>();
         for (Task task : plan.tasks()) {
             if (task.status() != TaskStatus.DONE) {
@@ -198,11 +235,18 @@ final class RunWorkflow {
             }
         }
         for (String name : needed) {
-            try {
-                agents.runtime(name).checkReady();
-            } catch (AgentException e) {
-                throw PlanexecException.invalidInput(e.getMessage());
-            }
+            agents.prepare(name)
+                    .ifPresentOrElse(
+                            why -> printer.note(name + " agent not ready, its tasks will fail: " + why),
+                            () -> notices(agents, name).forEach(n -> printer.note(name + ": " + n)));
+        }
+    }
+
+    private static List<String> notices(AgentPool agents, String name) {
+        try {
+            return agents.runtime(name).notices();
+        } catch (AgentException e) {
+            return List.of();
         }
     }
 

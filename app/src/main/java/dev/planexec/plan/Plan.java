@@ -1,6 +1,5 @@
 package dev.planexec.plan;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +16,8 @@ import java.util.function.UnaryOperator;
  * @param worktreeFiles untracked files (paths relative to the repository's top folder, such as {@code .env}) copied
  *     into each new worktree
  * @param gitBase the commit and branch the plan's first isolated run started from; {@code null} until then
- * @param source the JSON object the plan was read from (unknown fields survive saves); {@code null} if made in code
+ * @param source the file the plan was read from, whose bytes a save edits (see {@link PlanSource}); {@code null} if
+ *     made in code
  */
 public record Plan(
         String id,
@@ -31,7 +31,7 @@ public record Plan(
         String isolation,
         List<String> worktreeFiles,
         GitBase gitBase,
-        ObjectNode source) {
+        PlanSource source) {
 
     public Plan {
         tasks = List.copyOf(tasks);
@@ -48,7 +48,7 @@ public record Plan(
             String agent,
             String workingDirectory,
             List<Task> tasks,
-            ObjectNode source) {
+            PlanSource source) {
         this(
                 id,
                 name,

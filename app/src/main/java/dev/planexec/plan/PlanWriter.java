@@ -1,193 +1,230 @@
 package dev.planexec.plan;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a plan as JSON laid out the way Planeteer writes it ({@code JSON.stringify(plan, null, 2)}). Fields are
- * written in the order of the file they came from; fields planexec does not know are copied as they were; fields
- * planexec adds go after them.
+ * Writes a plan. A plan read from a file is written as that file's bytes with only what changed written anew (see
+ * {@link PlanEditor}); a plan made in code is written the way Planeteer writes one
+ * ({@code JSON.stringify(plan, null, 2)} and a final newline).
+ *
+ * <p>Here is what each field of the model looks like in JSON, for both.
  */
 final class PlanWriter {
-    /**
-     * Byte for byte what {@code JSON.stringify} writes: characters outside the BMP (emoji) as they are, not as
-     * escaped surrogate pairs, and control characters with lowercase hex digits.
-     */
-    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-            .build());
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                    .withObjectEmptySeparator("")
-                    .withArrayEmptySeparator(""))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    /** A task's fields planexec knows, in the order a new task is written. */
+    static final List<String> TASK_FIELDS = List.of(
+            "id",
+            "title",
+            "description",
+            "acceptanceCriteria",
+            "dependsOn",
+            "steps",
+            "status",
+            "agent",
+            "sessionId",
+            "agentResult",
+            "startedAt",
+            "finishedAt",
+            "attempts",
+            "error",
+            "sessionContext",
+            "notes",
+            "isolation",
+            "worktree");
+
+    /** The plan's fields planexec knows, but {@code tasks}. */
+    static final List<String> PLAN_FIELDS = List.of(
+            "id",
+            "name",
+            "description",
+            "createdAt",
+            "updatedAt",
+            "agent",
+            "workingDirectory",
+            "isolation",
+            "worktreeFiles",
+            "gitBase");
 
     private PlanWriter() {}
 
     static byte[] write(Plan plan) {
+        if (plan.source() != null) {
+            return new PlanEditor(plan.source()).write(plan);
+        }
         ByteArrayOutputStream out =
                 new ByteArrayOutputStream(8192 + plan.tasks().size() * 512);
-        try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
-            gen.setPrettyPrinter(PRETTY);
-            writePlan(gen, plan);
-            gen.flush();
-            out.write('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
-        }
+        JsonStyle.PLANETEER.write(out, freshPlan(plan), "", false);
+        out.write('\n');
         return out.toByteArray();
     }
 
-    private static void writePlan(JsonGenerator gen, Plan plan) throws IOException {
-        Map<String, FieldWriter> known = new LinkedHashMap<>();
-        optional(known, "id", plan.id(), plan.source());
-        optional(known, "name", plan.name(), plan.source());
-        optional(known, "description", plan.description(), plan.source());
-        optional(known, "createdAt", plan.createdAt(), plan.source());
-        optional(known, "updatedAt", plan.updatedAt(), plan.source());
-        optional(known, "agent", plan.agent(), plan.source());
-        optional(known, "workingDirectory", plan.workingDirectory(), plan.source());
-        optional(known, "isolation", plan.isolation(), plan.source());
-        if (!plan.worktreeFiles().isEmpty() || has(plan.source(), "worktreeFiles")) {
-            known.put("worktreeFiles", g -> writeStrings(g, plan.worktreeFiles()));
-        }
-        GitBase base = plan.gitBase();
-        if (base != null || has(plan.source(), "gitBase")) {
-            known.put(
-                    "gitBase",
-                    g -> writeFields(
-                            g, base == null ? null : fields("commit", base.commit(), "branch", base.branch())));
-        }
-        known.put("tasks", g -> {
-            g.writeStartArray();
-            for (Task task : plan.tasks()) {
-                writeTask(g, task);
+    /** A plan made in code as JSON: the fields it has, in Planeteer's order. */
+    private static ObjectNode freshPlan(Plan plan) {
+        Map<String, JsonNode> known = new LinkedHashMap<>();
+        for (String field : PLAN_FIELDS) {
+            JsonNode value = planField(plan, field);
+            if (value != null) {
+                known.put(field, value);
             }
-            g.writeEndArray();
-        });
-        writeObject(gen, plan.source(), known);
+        }
+        ArrayNode tasks = NODES.arrayNode();
+        plan.tasks().forEach(t -> tasks.add(freshTask(t)));
+        known.put("tasks", tasks);
+        return merge(null, known);
     }
 
-    private static void writeTask(JsonGenerator gen, Task task) throws IOException {
+    /**
+     * A task as JSON, as planexec writes a task that is not in the file yet: the fields of the JSON it was read
+     * from (if any) in their order, then the known fields it lacks.
+     */
+    static ObjectNode freshTask(Task task) {
         ObjectNode source = task.source();
-        Map<String, FieldWriter> known = new LinkedHashMap<>();
-        known.put("id", g -> g.writeString(task.id()));
-        known.put("title", g -> g.writeString(task.title()));
-        known.put("description", g -> g.writeString(task.description()));
-        known.put("acceptanceCriteria", g -> writeStrings(g, task.acceptanceCriteria()));
-        known.put("dependsOn", g -> writeStrings(g, task.dependsOn()));
+        Map<String, JsonNode> known = new LinkedHashMap<>();
+        known.put("id", TextNode.valueOf(task.id()));
+        known.put("title", TextNode.valueOf(task.title()));
+        known.put("description", TextNode.valueOf(task.description()));
+        known.put("acceptanceCriteria", strings(task.acceptanceCriteria()));
+        known.put("dependsOn", strings(task.dependsOn()));
         if (!task.steps().isEmpty() || has(source, "steps")) {
-            known.put("steps", g -> writeSteps(g, task.steps()));
+            known.put("steps", steps(task.steps()));
         }
-        known.put("status", g -> g.writeString(task.status().json()));
+        known.put("status", TextNode.valueOf(task.status().json()));
         optional(known, "agent", task.agent(), source);
-        optional(known, "isolation", task.isolation(), source);
         // Planeteer writes no sessionId; planexec always does once a task has had one, even if it is null now.
         if (task.sessionId() != null || has(source, "sessionId") || task.attempts() > 0) {
-            known.put("sessionId", g -> writeNullable(g, task.sessionId()));
+            known.put("sessionId", task.sessionId() == null ? NullNode.instance : TextNode.valueOf(task.sessionId()));
         }
         optional(known, "agentResult", task.agentResult(), source);
         optional(known, "startedAt", task.startedAt(), source);
         optional(known, "finishedAt", task.finishedAt(), source);
         if (task.attempts() > 0 || has(source, "attempts")) {
-            known.put("attempts", g -> g.writeNumber(task.attempts()));
+            known.put("attempts", IntNode.valueOf(task.attempts()));
         }
         optional(known, "error", task.error(), source);
         if (!task.sessionContext().isEmpty() || has(source, "sessionContext")) {
-            known.put("sessionContext", g -> {
-                g.writeStartObject();
-                for (Map.Entry<String, String> e : task.sessionContext().entrySet()) {
-                    g.writeStringField(e.getKey(), e.getValue());
-                }
-                g.writeEndObject();
-            });
+            known.put("sessionContext", stringMap(task.sessionContext()));
         }
         if (!task.notes().isEmpty() || has(source, "notes")) {
-            known.put("notes", g -> writeStrings(g, task.notes()));
+            known.put("notes", strings(task.notes()));
         }
-        TaskWorktree worktree = task.worktree();
-        if (worktree != null || has(source, "worktree")) {
-            known.put(
-                    "worktree",
-                    g -> writeFields(
-                            g,
-                            worktree == null
-                                    ? null
-                                    : fields(
-                                            "path",
-                                            worktree.path(),
-                                            "branch",
-                                            worktree.branch(),
-                                            "startCommit",
-                                            worktree.startCommit())));
+        optional(known, "isolation", task.isolation(), source);
+        if (task.worktree() != null || has(source, "worktree")) {
+            known.put("worktree", worktree(task.worktree()));
         }
-        writeObject(gen, source, known);
-    }
-
-    private static void writeSteps(JsonGenerator gen, List<Step> steps) throws IOException {
-        gen.writeStartArray();
-        for (Step step : steps) {
-            if (step.source() == null && step.timeoutSeconds() == null) {
-                gen.writeString(step.run());
-                continue;
-            }
-            Map<String, FieldWriter> known = new LinkedHashMap<>();
-            known.put("run", g -> g.writeString(step.run()));
-            if (step.timeoutSeconds() != null) {
-                known.put("timeoutSeconds", g -> g.writeNumber(step.timeoutSeconds()));
-            }
-            writeObject(gen, step.source(), known);
-        }
-        gen.writeEndArray();
+        return merge(source, known);
     }
 
     /**
-     * Writes {@code source}'s fields in their order, replacing the known ones with their current values and copying
-     * the others as they are; then the known fields {@code source} did not have.
+     * One known field of a task as JSON, or {@code null} for a field the task does not have: what a save compares
+     * with the same field of the task as it was read. Run fields at their empty value (no session, no attempts)
+     * are absent, so a field that goes back to it is taken out of the file.
      */
-    private static void writeObject(JsonGenerator gen, ObjectNode source, Map<String, FieldWriter> known)
-            throws IOException {
-        gen.writeStartObject();
-        if (source != null) {
-            for (Map.Entry<String, JsonNode> field : source.properties()) {
-                FieldWriter writer = known.remove(field.getKey());
-                if (writer != null) {
-                    gen.writeFieldName(field.getKey());
-                    writer.write(gen);
-                } else {
-                    gen.writeFieldName(field.getKey());
-                    MAPPER.writeTree(gen, field.getValue());
-                }
-            }
-        }
-        for (Map.Entry<String, FieldWriter> field : known.entrySet()) {
-            gen.writeFieldName(field.getKey());
-            field.getValue().write(gen);
-        }
-        gen.writeEndObject();
+    static JsonNode taskField(Task task, String field) {
+        return switch (field) {
+            case "id" -> TextNode.valueOf(task.id());
+            case "title" -> TextNode.valueOf(task.title());
+            case "description" -> TextNode.valueOf(task.description());
+            case "acceptanceCriteria" -> strings(task.acceptanceCriteria());
+            case "dependsOn" -> strings(task.dependsOn());
+            case "steps" -> steps(task.steps());
+            case "status" -> TextNode.valueOf(task.status().json());
+            case "agent" -> text(task.agent());
+            case "sessionId" -> text(task.sessionId());
+            case "agentResult" -> text(task.agentResult());
+            case "startedAt" -> text(task.startedAt());
+            case "finishedAt" -> text(task.finishedAt());
+            case "attempts" -> task.attempts() == 0 ? null : IntNode.valueOf(task.attempts());
+            case "error" -> text(task.error());
+            case "sessionContext" -> task.sessionContext().isEmpty() ? null : stringMap(task.sessionContext());
+            case "notes" -> task.notes().isEmpty() ? null : strings(task.notes());
+            case "isolation" -> text(task.isolation());
+            case "worktree" -> task.worktree() == null ? null : worktree(task.worktree());
+            default -> throw new IllegalArgumentException("not a task field: " + field);
+        };
     }
 
-    private static void optional(Map<String, FieldWriter> known, String field, String value, ObjectNode source) {
+    /** One known field of the plan as JSON, or {@code null} for a field the plan does not have. */
+    static JsonNode planField(Plan plan, String field) {
+        return switch (field) {
+            case "id" -> text(plan.id());
+            case "name" -> text(plan.name());
+            case "description" -> text(plan.description());
+            case "createdAt" -> text(plan.createdAt());
+            case "updatedAt" -> text(plan.updatedAt());
+            case "agent" -> text(plan.agent());
+            case "workingDirectory" -> text(plan.workingDirectory());
+            case "isolation" -> text(plan.isolation());
+            case "worktreeFiles" -> plan.worktreeFiles().isEmpty() ? null : strings(plan.worktreeFiles());
+            case "gitBase" -> plan.gitBase() == null ? null : gitBase(plan.gitBase());
+            default -> throw new IllegalArgumentException("not a plan field: " + field);
+        };
+    }
+
+    private static ObjectNode gitBase(GitBase base) {
+        ObjectNode object = NODES.objectNode();
+        object.put("commit", base.commit());
+        if (base.branch() != null) {
+            object.put("branch", base.branch());
+        }
+        return object;
+    }
+
+    private static ObjectNode worktree(TaskWorktree worktree) {
+        ObjectNode object = NODES.objectNode();
+        object.put("path", worktree.path());
+        object.put("branch", worktree.branch());
+        if (worktree.startCommit() != null) {
+            object.put("startCommit", worktree.startCommit());
+        }
+        return object;
+    }
+
+    /** {@code source}'s fields in their order, the known ones with their current values; then the new known ones. */
+    private static ObjectNode merge(ObjectNode source, Map<String, JsonNode> known) {
+        ObjectNode object = NODES.objectNode();
+        if (source != null) {
+            for (Map.Entry<String, JsonNode> field : source.properties()) {
+                JsonNode value = known.remove(field.getKey());
+                object.set(field.getKey(), value != null ? value : field.getValue());
+            }
+        }
+        known.forEach(object::set);
+        return object;
+    }
+
+    private static ArrayNode steps(List<Step> steps) {
+        ArrayNode array = NODES.arrayNode();
+        for (Step step : steps) {
+            if (step.source() == null && step.timeoutSeconds() == null) {
+                array.add(step.run());
+                continue;
+            }
+            Map<String, JsonNode> known = new LinkedHashMap<>();
+            known.put("run", TextNode.valueOf(step.run()));
+            if (step.timeoutSeconds() != null) {
+                known.put("timeoutSeconds", IntNode.valueOf(step.timeoutSeconds()));
+            }
+            array.add(merge(step.source(), known));
+        }
+        return array;
+    }
+
+    private static void optional(Map<String, JsonNode> known, String field, String value, ObjectNode source) {
         if (value != null) {
-            known.put(field, g -> g.writeString(value));
+            known.put(field, TextNode.valueOf(value));
         } else if (has(source, field)) {
-            known.put(field, JsonGenerator::writeNull);
+            known.put(field, NullNode.instance);
         }
     }
 
@@ -195,47 +232,19 @@ final class PlanWriter {
         return source != null && source.has(field);
     }
 
-    private static void writeStrings(JsonGenerator gen, List<String> values) throws IOException {
-        gen.writeStartArray();
-        for (String v : values) {
-            gen.writeString(v);
-        }
-        gen.writeEndArray();
+    private static JsonNode text(String value) {
+        return value == null ? null : TextNode.valueOf(value);
     }
 
-    /** Name, value, name, value...: the non-null ones, in order. */
-    private static Map<String, String> fields(String... namesAndValues) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            if (namesAndValues[i + 1] != null) {
-                fields.put(namesAndValues[i], namesAndValues[i + 1]);
-            }
-        }
-        return fields;
+    private static ArrayNode strings(List<String> values) {
+        ArrayNode array = NODES.arrayNode();
+        values.forEach(array::add);
+        return array;
     }
 
-    private static void writeFields(JsonGenerator gen, Map<String, String> fields) throws IOException {
-        if (fields == null) {
-            gen.writeNull();
-            return;
-        }
-        gen.writeStartObject();
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            gen.writeStringField(e.getKey(), e.getValue());
-        }
-        gen.writeEndObject();
-    }
-
-    private static void writeNullable(JsonGenerator gen, String value) throws IOException {
-        if (value == null) {
-            gen.writeNull();
-        } else {
-            gen.writeString(value);
-        }
-    }
-
-    @FunctionalInterface
-    private interface FieldWriter {
-        void write(JsonGenerator gen) throws IOException;
+    private static ObjectNode stringMap(Map<String, String> values) {
+        ObjectNode object = NODES.objectNode();
+        values.forEach(object::put);
+        return object;
     }
 }

@@ -383,13 +383,17 @@ public final class Scheduler {
         boolean resuming = resume.remove(task.id());
         Map<String, String> context = contexts.of(workingDirectory(plan)).toMap();
         String now = Timestamps.now();
-        String sessionId = resuming ? null : agents.newSessionId(agents.agentFor(plan, task), plan.id(), task.id());
+        String agent = agents.agentFor(plan, task);
+        String sessionId = resuming ? task.sessionId() : agents.newSessionId(agent, plan.id(), task.id());
+        // Where the backend places the session (a Copilot server) is written ahead with the session id.
+        Map<String, String> placed =
+                agents.sessionContext(agent, sessionId, resuming ? task.sessionContext() : Map.of(), context);
         // Changed in place, through the run-field withers: an edit of the file merged in since the task was read
         // keeps the user's fields.
         Task[] change = new Task[2];
         long version = store.apply(p -> p.withTask(task.id(), t -> {
             change[0] = t;
-            Task started = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(context);
+            Task started = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(placed);
             // The worktree and branch are named in the plan in this same write, before either exists.
             change[1] = started.withWorktree(isolations.forTask(plan, t).assign(t));
             return change[1];
@@ -484,10 +488,7 @@ public final class Scheduler {
 
     /** The plan's working directory, relative to its file's folder. */
     public static Path workingDirectory(PlanStore store) {
-        Plan plan = store.current();
-        Path planDir = store.file().toAbsolutePath().getParent();
-        String wd = plan.workingDirectory();
-        return (wd == null || wd.isBlank() ? planDir : planDir.resolve(wd)).normalize();
+        return PlanFiles.workingDirectory(store.file(), store.current());
     }
 
     private void abortAll() {
