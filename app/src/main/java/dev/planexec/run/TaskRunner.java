@@ -25,6 +25,7 @@ import dev.planexec.store.PlanStore;
 import dev.planexec.store.SaveFailedException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,10 +81,11 @@ final class TaskRunner {
                 return new Ended(TaskStatus.INTERRUPTED, null, null);
             }
             Workspace workspace = isolation.prepare(task);
-            if (!Objects.equals(workspace.worktree(), task.worktree())) {
+            Map<String, String> context = placedIn(task.sessionContext(), workspace);
+            if (!Objects.equals(workspace.worktree(), task.worktree()) || !context.equals(task.sessionContext())) {
                 // Where the worktree started is on disk before the agent works in it: a crash from here on resumes
                 // in it rather than making it anew.
-                task = change(taskId, t -> t.withWorktree(workspace.worktree()), task);
+                task = change(taskId, t -> t.withWorktree(workspace.worktree()).withSessionContext(context), task);
             }
             if (!resuming && mergesAgainFirst(task)) {
                 Landing landing = isolation.land(task, sessionId);
@@ -188,6 +190,18 @@ final class TaskRunner {
             notice(task.id(), "landed on " + isolations.integrationBranch() + ": " + landed.stat());
         }
         return new Ended(TaskStatus.DONE, bounded(finalMessage), null);
+    }
+
+    /** The session context with where the session runs: the task's worktree and branch, when it has them. */
+    private static Map<String, String> placedIn(Map<String, String> context, Workspace workspace) {
+        if (workspace.worktree() == null) {
+            return context;
+        }
+        Map<String, String> placed = new LinkedHashMap<>(context);
+        placed.put("cwd", workspace.directory().toString());
+        placed.put("gitRoot", workspace.worktree().path());
+        placed.put("branch", workspace.worktree().branch());
+        return placed;
     }
 
     private static boolean mergesAgainFirst(Task task) {
