@@ -55,4 +55,37 @@ class CopilotWorktreeIT {
         assertEquals(status, repo.git("status", "--porcelain", "--untracked-files=all"));
         assertEquals("", repo.git("stash", "list"));
     }
+
+    @Test
+    void a_conflict_gets_one_resolve_turn_naming_the_file_and_the_task_is_merged() throws Exception {
+        GitRepo repo = new GitRepo(world.work());
+        Path started = world.logs().resolve("b-started");
+        Path plan = world.plan("ccf")
+                .isolation("worktree")
+                // a lands while b works, so b's branch, started before a's change, conflicts with it.
+                .task(
+                        "a",
+                        "Write shared from a",
+                        "FAKE_BASH: while [ ! -f '" + started + "' ]; do sleep 0.1; done; echo from-a > shared.txt")
+                .task(
+                        "b",
+                        "Write shared from b",
+                        "FAKE_BASH: touch '" + started + "'; sleep 3; echo from-b > shared.txt\n"
+                                + "FAKE_RESOLVE: export GIT_AUTHOR_NAME=it GIT_AUTHOR_EMAIL=it@example.org GIT_COMMITTER_NAME=it"
+                                + " GIT_COMMITTER_EMAIL=it@example.org; git merge -q planexec/ccf;"
+                                + " echo from-a-and-b > shared.txt; git add -A; git commit -q --no-edit")
+                .write();
+
+        PlanexecRun run = world.planexecToEnd(RUN, "run", plan.toString(), "--plain", "--concurrency", "2");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(TaskStatus.DONE, Plans.task(plan, "a").status(), run::toString);
+        assertEquals(TaskStatus.DONE, Plans.task(plan, "b").status(), run::toString);
+        assertTrue(run.stdout().contains("conflicts in shared.txt"), run::toString);
+        FakeModel.Request resolve =
+                world.model().awaitChat(r -> r.lastUserText().contains("could not be merged into"), Duration.ZERO);
+        assertTrue(resolve.lastUserText().contains("shared.txt"), "the resolve prompt names the file");
+        assertTrue(resolve.lastUserText().contains("git merge planexec/ccf"), resolve.lastUserText());
+        assertEquals("from-a-and-b", repo.git("show", "planexec/ccf:shared.txt"));
+    }
 }
