@@ -104,6 +104,37 @@ class WorktreeRunIT {
     }
 
     @Test
+    void the_next_run_of_a_task_that_conflicted_merges_again_first() throws Exception {
+        Path started = sandbox.work().resolve("b-started");
+        Path file = plan("wtm")
+                .task("a", List.of(), "while [ ! -f '" + started + "' ]; do sleep 0.1; done; echo from-a > shared.txt")
+                .task(
+                        "b",
+                        List.of(),
+                        "touch '" + started + "'; sleep 2; echo from-b >> '"
+                                + sandbox.work().resolve("b-runs") + "'; echo from-b > shared.txt")
+                .writeTo(sandbox.work().resolve("plan.json"));
+        assertEquals(
+                1,
+                sandbox.start("run", file.toString(), "--plain", "--concurrency", "2")
+                        .awaitExit(RUN));
+        Task b = PlanFiles.load(file).task("b").orElseThrow();
+        // The user resolves it in the task's worktree, as the error says.
+        Path worktree = Path.of(b.worktree().path());
+        GitRepo.run(worktree, "-c", "user.name=u", "-c", "user.email=u@e", "merge", "-q", "planexec/wtm");
+        Files.writeString(worktree.resolve("shared.txt"), "resolved by hand\n");
+        GitRepo.run(worktree, "add", "-A");
+        GitRepo.run(worktree, "-c", "user.name=u", "-c", "user.email=u@e", "commit", "-q", "--no-edit");
+
+        PlanexecProcess again = sandbox.start("run", file.toString(), "--plain");
+        assertEquals(0, again.awaitExit(RUN), again::describe);
+        assertEquals(
+                TaskStatus.DONE, PlanFiles.load(file).task("b").orElseThrow().status());
+        assertEquals("resolved by hand", repo.git("show", "planexec/wtm:shared.txt"));
+        assertEquals(1, Sandbox.lines(sandbox.work().resolve("b-runs")), "the step did not run again");
+    }
+
+    @Test
     void land_fast_forwards_the_clean_base_branch() throws Exception {
         Path file = plan("wtl")
                 .task("a", List.of(), "echo a > a.txt")
