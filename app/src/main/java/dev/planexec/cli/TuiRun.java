@@ -58,6 +58,8 @@ final class TuiRun {
         TuiApp app = TuiApp.create(screen, store.current(), request.agent(), context.env(), charset);
         Object previousInt = Signals.register("INT", app::requestStop);
         Object previousTerm = Signals.register("TERM", app::requestStop);
+        // A hang-up (the window closed, the SSH connection dropped) stops gracefully too: the sessions are kept.
+        Object previousHup = Signals.register("HUP", app::hangUp);
         TuiApp.Outcome outcome;
         try {
             outcome = app.run(toAsk, choices -> {
@@ -68,7 +70,7 @@ final class TuiRun {
                                 .apply(choices, note -> app.listener().onEvent(new RunEvent.Notice(null, note)));
                 publishChanges(before, store.current(), app.listener());
                 RunOptions options = new RunOptions(request.concurrency(), settled.resume(), settled.held(), true);
-                return new Scheduler(store, agents, options, app.listener(), log);
+                return new TuiApp.Started(new Scheduler(store, agents, options, app.listener(), log), settled.held());
             });
         } catch (IOException | RuntimeException | Error e) {
             restore(screen);
@@ -80,6 +82,7 @@ final class TuiRun {
             restore(screen);
             Signals.unregister("INT", previousInt);
             Signals.unregister("TERM", previousTerm);
+            Signals.unregister("HUP", previousHup);
         }
         if (outcome.forced()) {
             context.out().println("planexec: quit at once; running tasks were saved as interrupted");

@@ -4,6 +4,7 @@ import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.graphics.TextGraphics;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.run.RunSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ final class ExecuteScreen {
             g.putString(listWidth, r, String.valueOf(glyphs.rule() == '─' ? '│' : '|'));
         }
         detail(g, listWidth + 2, top, width - listWidth - 2, bodyHeight, view, state, now);
-        statusBar(g, width, height - 1, view, state);
+        statusBar(g, width, height - 1, state);
     }
 
     /** Below 80x24 the layout cannot hold: say so instead of drawing a broken screen. */
@@ -104,8 +105,9 @@ final class ExecuteScreen {
     }
 
     private static String runState(RunView view) {
-        if (view.finished != null) {
-            return switch (view.finished.outcome()) {
+        RunSummary over = view.finished != null ? view.finished : view.anyRunning() ? null : view.idle;
+        if (over != null) {
+            return switch (over.outcome()) {
                 case COMPLETED -> "FINISHED: all done";
                 case INCOMPLETE -> "FINISHED: not all done";
                 case INTERRUPTED -> "STOPPED";
@@ -299,45 +301,11 @@ final class ExecuteScreen {
         }
     }
 
-    private void statusBar(TextGraphics g, int width, int row, RunView view, ScreenState state) {
+    private void statusBar(TextGraphics g, int width, int row, ScreenState state) {
         List<Hint> keys = new ArrayList<>();
-        if (state.dialog) {
-            keys.add(new Hint("r f c", "this task", 1));
-            keys.add(new Hint("R F C", "all tasks", 1));
-            keys.add(new Hint(glyphs.up() + glyphs.down(), "select", 2));
-            keys.add(new Hint("q", "quit", 0));
-            keys.add(new Hint("?", "help", 0));
-            drawKeys(g, width, row, keys);
-            return;
+        for (KeyBindings.Binding b : state.hints) {
+            keys.add(new Hint(glyphs.keys(b.barKey()), b.hint(), b.rank()));
         }
-        if (state.outputFocused) {
-            keys.add(new Hint(glyphs.up() + glyphs.down(), "scroll", 1));
-            keys.add(new Hint("End", "follow", 4));
-            keys.add(new Hint("Esc", "back", 4));
-        } else {
-            keys.add(new Hint(glyphs.up() + glyphs.down(), "select", 1));
-            keys.add(new Hint("Enter", "output", 4));
-            keys.add(new Hint("Tab", state.batches ? "list" : "batches", 6));
-        }
-        TaskStatus selected = view.tasks.isEmpty()
-                ? null
-                : view.tasks.get(state.selected).task.status();
-        // Run keys only while the run can still act on them: after the end (or while stopping) they do nothing.
-        boolean live = view.finished == null && !view.stopping;
-        if (live) {
-            keys.add(view.paused ? new Hint("x", "continue", 5) : new Hint("p", "pause", 5));
-        }
-        if (live && (selected == TaskStatus.FAILED || selected == TaskStatus.INTERRUPTED)) {
-            keys.add(new Hint("r", "retry", 2));
-        }
-        if (live && view.count(TaskStatus.FAILED) > 0) {
-            keys.add(new Hint("R", "retry failed", 3));
-        }
-        if (live && selected == TaskStatus.IN_PROGRESS) {
-            keys.add(new Hint("a", "abort", 2));
-        }
-        keys.add(new Hint("q", "quit", 0));
-        keys.add(new Hint("?", "help", 0));
         drawKeys(g, width, row, keys);
     }
 

@@ -34,6 +34,14 @@ record Glyphs(
         return charset.newEncoder().canEncode("⠋✔✘‖█░─↑↓·") ? UNICODE : ASCII;
     }
 
+    /** Key names as the help screen and status bar show them: arrows as ASCII letters where arrows cannot show. */
+    String keys(String label) {
+        if (up.equals("↑")) {
+            return label;
+        }
+        return label.replace("↑", up).replace("↓", down).replace("←", "<").replace("→", ">");
+    }
+
     String status(TaskStatus status, long frame) {
         return switch (status) {
             case PENDING -> pending;

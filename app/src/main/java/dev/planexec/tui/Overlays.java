@@ -15,17 +15,21 @@ final class Overlays {
         this.glyphs = glyphs;
     }
 
-    void help(TextGraphics g, TerminalSize size, List<KeyHelp.Key> keys, String title) {
-        int keyWidth = keys.stream().mapToInt(k -> k.keys().length()).max().orElse(8) + 2;
-        int actionWidth = keys.stream().mapToInt(k -> k.action().length()).max().orElse(20);
+    void help(TextGraphics g, TerminalSize size, List<KeyBindings.Binding> keys, String title) {
+        int keyWidth = keys.stream()
+                        .mapToInt(k -> glyphs.keys(k.label()).length())
+                        .max()
+                        .orElse(8)
+                + 2;
+        int actionWidth = keys.stream().mapToInt(k -> k.help().length()).max().orElse(20);
         int width = Math.min(size.getColumns() - 4, keyWidth + actionWidth + 6);
         int textWidth = width - keyWidth - 4;
         // A narrow terminal wraps an action over more lines rather than cutting it: help must be whole.
         List<String[]> rows = new ArrayList<>();
-        for (KeyHelp.Key key : keys) {
-            List<String> lines = Text.wrap(key.action(), textWidth, 3);
+        for (KeyBindings.Binding key : keys) {
+            List<String> lines = Text.wrap(key.help(), textWidth, 3);
             for (int i = 0; i < lines.size(); i++) {
-                rows.add(new String[] {i == 0 ? key.keys() : "", lines.get(i)});
+                rows.add(new String[] {i == 0 ? glyphs.keys(key.label()) : "", lines.get(i)});
             }
         }
         int height = Math.min(size.getRows() - 2, rows.size() + 4);

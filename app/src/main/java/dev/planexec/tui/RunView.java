@@ -30,6 +30,10 @@ final class RunView {
     boolean paused;
     boolean stopping;
     RunSummary finished;
+    /** Nothing runs or can start, but the run is open for retries: what it would report if it ended now. */
+    RunSummary idle;
+    /** Tasks held by Clean Up: they wait for {@code s}. */
+    final java.util.Set<String> held = new java.util.HashSet<>();
     /** Rows of the plain list and of the batches view, computed once: the plan's shape does not change. */
     final List<Row> listRows = new ArrayList<>();
 
@@ -79,6 +83,10 @@ final class RunView {
     void apply(RunEvent event) {
         if (event instanceof RunEvent.StateChanged change) {
             TaskView view = view(change.after().id());
+            if (change.after().status() == TaskStatus.IN_PROGRESS) {
+                idle = null;
+                held.remove(change.after().id());
+            }
             if (view != null) {
                 view.task = change.after();
                 if (change.after().status() == TaskStatus.FAILED
@@ -102,6 +110,8 @@ final class RunView {
             if (view != null) {
                 view.output.addLines("! " + notice.message());
             }
+        } else if (event instanceof RunEvent.Idle rest) {
+            idle = rest.summary();
         } else if (event instanceof RunEvent.RunFinished done) {
             finished = done.summary();
             stopping = false;
@@ -134,6 +144,10 @@ final class RunView {
     TaskView view(String taskId) {
         Integer i = index.get(taskId);
         return i == null ? null : tasks.get(i);
+    }
+
+    boolean isHeld(TaskView task) {
+        return task.task.status() == TaskStatus.PENDING && held.contains(task.task.id());
     }
 
     long count(TaskStatus status) {

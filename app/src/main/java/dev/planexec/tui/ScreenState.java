@@ -20,4 +20,8 @@ final class ScreenState {
     boolean confirmQuit;
     /** Animation frame, for the spinner. */
     long frame;
+    /** The second the header's clock shows. */
+    long second;
+    /** The keys that apply now, for the status bar (from {@link KeyBindings}). */
+    java.util.List<KeyBindings.Binding> hints = java.util.List.of();
 }

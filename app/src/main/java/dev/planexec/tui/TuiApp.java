@@ -5,6 +5,7 @@ import com.googlecode.lanterna.graphics.TextGraphics;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
 import com.googlecode.lanterna.screen.Screen;
+import com.googlecode.lanterna.screen.TerminalScreen;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.recovery.Orphan;
@@ -18,25 +19,40 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The full-screen UI. One thread (the caller of {@link #run}) owns the screen and every piece of UI state; the
- * scheduler's threads only post events to {@link #listener()}, which this thread applies between frames. Frames are
- * drawn only when something changed, and at most {@value #FRAME_MILLIS} ms apart for changes from the run, so a task
- * printing megabytes a second costs a bounded number of redraws; a key is drawn at once, so the screen answers it
- * without waiting for the next frame (keys come at the rate a person types).
+ * scheduler's threads, the key reader and signal handlers only post to its {@link UiInbox}, on which it blocks. Frames
+ * are drawn only when something changed, and at most {@value #FRAME_MILLIS} ms apart for changes from the run, so a
+ * task printing megabytes a second costs a bounded number of redraws; a key is drawn at once. Keys are looked up in
+ * {@link KeyBindings}, the one table of keys.
+ *
+ * <p>The run stays open while the screen is: when nothing is left to run the scheduler waits, so a failed task can be
+ * retried ({@code r}, {@code R}) or a held one started ({@code s}) without leaving. {@code q} ends it.
  */
 public final class TuiApp {
     static final long FRAME_MILLIS = 33;
     private static final long SPINNER_MILLIS = 100;
+    /** The header's clock counts seconds: wake at least this often to move it. */
+    private static final long CLOCK_MILLIS = 1000;
 
-    /** Settles the orphans as chosen and returns the scheduler that will run the plan. */
+    /** Settles the orphans as chosen and returns the run that will execute the plan. */
     @FunctionalInterface
     public interface Starter {
-        Scheduler start(Map<String, RecoveryAction> choices) throws SaveFailedException;
+        Started start(Map<String, RecoveryAction> choices) throws SaveFailedException;
+    }
+
+    /**
+     * A run about to start.
+     *
+     * @param held tasks held by Clean Up: the run does not start them until {@code s} does
+     */
+    public record Started(Scheduler scheduler, Set<String> held) {
+        public Started {
+            held = Set.copyOf(held);
+        }
     }
 
     /**
@@ -44,8 +60,9 @@ public final class TuiApp {
      *
      * @param summary the run's summary, or {@code null} if nothing ran
      * @param forced a second Ctrl+C: the caller exits at once
+     * @param hungUp the terminal went away: nothing can be printed on it
      */
-    public record Outcome(RunSummary summary, boolean forced) {}
+    public record Outcome(RunSummary summary, boolean forced, boolean hungUp) {}
 
     private final Screen screen;
     private final RunView view;
@@ -53,25 +70,30 @@ public final class TuiApp {
     private final ExecuteScreen executeScreen;
     private final Overlays overlays;
     private final Theme theme;
+    private final Glyphs glyphs;
     private final Supplier<Instant> clock;
-    private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+    private final UiInbox inbox = new UiInbox();
 
     private RecoveryDialog dialog;
     private Starter starter;
     private Scheduler scheduler;
-    private Thread schedulerThread;
     private int stopRequests;
     private boolean exitWhenFinished;
     private boolean exitNow;
     private boolean forced;
+    private boolean hungUp;
     private boolean dirty = true;
+    private boolean resized;
     private long lastFrame;
     private long frames;
+    /** The key being handled, for actions bound to a pair of keys (up/down, Home/End). */
+    private KeyStroke key;
 
     TuiApp(Screen screen, Plan plan, String agentOverride, Theme theme, Glyphs glyphs, Supplier<Instant> clock) {
         this.screen = screen;
         this.view = new RunView(plan, agentOverride);
         this.theme = theme;
+        this.glyphs = glyphs;
         this.executeScreen = new ExecuteScreen(theme, glyphs);
         this.overlays = new Overlays(theme, glyphs);
         this.clock = clock;
@@ -86,12 +108,20 @@ public final class TuiApp {
 
     /** Where the scheduler sends its events; safe from any thread, never blocks. */
     public RunListener listener() {
-        return inbox::add;
+        return event -> inbox.post(new UiInbox.Event(event));
     }
 
     /** A graceful stop asked for from outside the screen (SIGINT, SIGTERM); safe from any thread. */
     public void requestStop() {
-        inbox.add(StopRequest.INSTANCE);
+        inbox.post(new UiInbox.Stop());
+    }
+
+    /**
+     * The terminal hung up (SIGHUP: the window closed, the SSH connection dropped); safe from any thread. A graceful
+     * stop, however often it comes, with nothing drawn any more.
+     */
+    public void hangUp() {
+        inbox.post(new UiInbox.HangUp());
     }
 
     /** Shows the recovery dialog if there are orphans, else starts the run at once. */
@@ -106,10 +136,25 @@ public final class TuiApp {
 
     /** Runs the screen until the user quits (or the run stopped and was to end with it). */
     public Outcome run(List<Orphan> orphans, Starter starter) throws IOException {
+        if (screen instanceof TerminalScreen terminalScreen) {
+            terminalScreen.getTerminal().addResizeListener((t, size) -> inbox.post(new UiInbox.Resized()));
+        }
         begin(orphans, starter);
-        while (!done()) {
-            step();
-            sleepBriefly();
+        try (KeyReader keys = KeyReader.start(screen, inbox)) {
+            while (!done()) {
+                UiInbox.Message message;
+                try {
+                    message = inbox.await(millisToWait());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    stop();
+                    break;
+                }
+                if (message != null) {
+                    receive(message);
+                }
+                turn();
+            }
         }
         return outcome();
     }
@@ -119,26 +164,35 @@ public final class TuiApp {
     }
 
     Outcome outcome() {
-        return new Outcome(view.finished, forced);
+        return new Outcome(view.finished, forced, hungUp);
     }
 
-    /** One turn of the loop: apply posted events, handle keys, redraw if due. */
+    /**
+     * One turn of the loop as the render tests drive it: the keys typed so far are read here (no key thread), then
+     * everything waiting is handled and the screen redrawn if due.
+     */
     void step() throws IOException {
-        drainInbox();
-        KeyStroke key;
+        KeyStroke k;
+        while ((k = screen.pollInput()) != null) {
+            inbox.post(new UiInbox.Key(k));
+        }
+        turn();
+    }
+
+    /** Handles every message waiting, then draws if something changed and a frame is due (a key: at once). */
+    private void turn() {
         boolean keyed = false;
-        while ((key = screen.pollInput()) != null) {
-            handle(key);
-            dirty = true;
-            keyed = true;
-            if (exitNow) {
-                return;
-            }
+        UiInbox.Message message;
+        while (!exitNow && (message = inbox.poll()) != null) {
+            keyed |= message instanceof UiInbox.Key;
+            receive(message);
         }
         if (view.finished != null && exitWhenFinished) {
             exitNow = true;
         }
-        TerminalSize resized = screen.doResizeIfNecessary();
+        if (exitNow || hungUp) {
+            return;
+        }
         long now = System.nanoTime() / 1_000_000;
         // The spinner turns with the clock, not with the frames drawn: one instant always shows the same glyph.
         long spin = clock.get().toEpochMilli() / SPINNER_MILLIS;
@@ -146,11 +200,34 @@ public final class TuiApp {
             state.frame = spin;
             dirty = true;
         }
-        if (resized != null || keyed || (dirty && now - lastFrame >= FRAME_MILLIS)) {
-            draw(resized != null);
-            lastFrame = now;
-            dirty = false;
+        long second = clock.get().toEpochMilli() / CLOCK_MILLIS;
+        if (second != state.second && view.started != null && view.finished == null) {
+            state.second = second;
+            dirty = true;
         }
+        try {
+            TerminalSize newSize = screen.doResizeIfNecessary();
+            boolean complete = resized || newSize != null;
+            if (complete || keyed || (dirty && now - lastFrame >= FRAME_MILLIS)) {
+                draw(complete);
+                lastFrame = now;
+                dirty = false;
+                resized = false;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The terminal cannot be written any more: it hung up, whether or not the signal has come yet.
+            hungUp();
+        }
+    }
+
+    /** How long the loop may sleep: until a frame is due, the spinner turns or the clock ticks. */
+    private long millisToWait() {
+        if (dirty) {
+            return Math.max(1, FRAME_MILLIS - (System.nanoTime() / 1_000_000 - lastFrame));
+        }
+        long nowMillis = clock.get().toEpochMilli();
+        long period = view.anyRunning() ? SPINNER_MILLIS : CLOCK_MILLIS;
+        return Math.max(1, period - nowMillis % period);
     }
 
     /** Frames drawn so far, for the benchmark. */
@@ -163,6 +240,8 @@ public final class TuiApp {
         TextGraphics g = screen.newTextGraphics();
         Instant now = clock.get();
         state.dialog = dialog != null;
+        KeyBindings.Scope scope = scope();
+        state.hints = KeyBindings.hints(scope == KeyBindings.Scope.CONFIRM ? KeyBindings.Scope.LIST : scope, this);
         executeScreen.draw(g, size, view, state, now);
         boolean small = size.getColumns() < ExecuteScreen.MIN_WIDTH || size.getRows() < ExecuteScreen.MIN_HEIGHT;
         if (!small) {
@@ -170,8 +249,7 @@ public final class TuiApp {
                 dialog.draw(g, size, theme, overlays);
             }
             if (state.help) {
-                overlays.help(
-                        g, size, dialog != null ? KeyHelp.RECOVERY : KeyHelp.EXECUTE, "Keys (any key closes this)");
+                overlays.help(g, size, KeyBindings.in(scope), "Keys (any key closes this)");
             } else if (state.confirmQuit) {
                 overlays.confirmQuit(g, size, (int) view.count(TaskStatus.IN_PROGRESS));
             }
@@ -181,18 +259,31 @@ public final class TuiApp {
         frames++;
     }
 
-    private void drainInbox() {
-        Object item;
-        while ((item = inbox.poll()) != null) {
-            if (item instanceof RunEvent event) {
-                apply(event);
-            } else if (item instanceof StopRequest) {
-                stop();
-            } else if (item instanceof SchedulerFailure failure) {
-                throw new IllegalStateException("the scheduler failed: " + failure.error(), failure.error());
-            }
-            dirty = true;
+    private KeyBindings.Scope scope() {
+        if (state.confirmQuit) {
+            return KeyBindings.Scope.CONFIRM;
         }
+        if (dialog != null) {
+            return KeyBindings.Scope.DIALOG;
+        }
+        return state.outputFocused ? KeyBindings.Scope.OUTPUT : KeyBindings.Scope.LIST;
+    }
+
+    private void receive(UiInbox.Message message) {
+        if (message instanceof UiInbox.Event e) {
+            apply(e.event());
+        } else if (message instanceof UiInbox.Key k) {
+            handle(k.key());
+        } else if (message instanceof UiInbox.Stop) {
+            stop();
+        } else if (message instanceof UiInbox.HangUp) {
+            hungUp();
+        } else if (message instanceof UiInbox.Resized) {
+            resized = true;
+        } else if (message instanceof UiInbox.SchedulerFailed f) {
+            throw new IllegalStateException("the scheduler failed: " + f.error(), f.error());
+        }
+        dirty = true;
     }
 
     /** Applies an event; output scrolled up stays on the lines it shows while new ones arrive below. */
@@ -205,131 +296,132 @@ public final class TuiApp {
         }
     }
 
-    private void handle(KeyStroke key) {
-        if (isCtrlC(key)) {
-            stop();
-            return;
-        }
+    private void handle(KeyStroke stroke) {
         if (state.help) {
-            state.help = false;
+            state.help = false; // any key closes help, as its title says
             return;
         }
-        if (state.confirmQuit) {
-            Character c = key.getCharacter();
-            if (c != null && (c == 'y' || c == 'Y')) {
-                state.confirmQuit = false;
-                stop();
-            } else if (c != null && (c == 'n' || c == 'N' || c == 'q') || key.getKeyType() == KeyType.Escape) {
-                state.confirmQuit = false;
-            }
-            return;
-        }
-        if (dialog != null) {
-            handleDialog(key);
-            return;
-        }
-        switch (key.getKeyType()) {
-            case ArrowUp -> move(-1);
-            case ArrowDown -> move(1);
-            case PageUp -> move(-page());
-            case PageDown -> move(page());
-            case Home -> {
-                if (state.outputFocused) {
-                    state.outputOffset = Integer.MAX_VALUE;
-                } else {
-                    select(view.rows(state.batches), 0, 1);
-                }
-            }
-            case End -> {
-                if (state.outputFocused) {
-                    state.outputOffset = 0;
-                } else {
-                    List<RunView.Row> rows = view.rows(state.batches);
-                    select(rows, rows.size() - 1, -1);
-                }
-            }
-            case Enter -> state.outputFocused = true;
-            case Escape -> state.outputFocused = false;
-            case Tab -> state.batches = !state.batches;
-            case Character -> character(key.getCharacter());
-            default -> {}
+        this.key = stroke;
+        KeyBindings.find(scope(), stroke, this).ifPresent(b -> b.action().accept(this));
+    }
+
+    // ---- what the keys do (see KeyBindings) -----------------------------------------------------------------------
+
+    boolean lastKeyIsUp() {
+        KeyType type = key.getKeyType();
+        return type == KeyType.ArrowUp
+                || type == KeyType.PageUp
+                || type == KeyType.Home
+                || (type == KeyType.Character && key.getCharacter() == 'k');
+    }
+
+    void showHelp() {
+        state.help = true;
+    }
+
+    void focusOutput(boolean focused) {
+        state.outputFocused = focused;
+    }
+
+    void toggleBatches() {
+        state.batches = !state.batches;
+    }
+
+    void selectEnd() {
+        List<RunView.Row> rows = view.rows(state.batches);
+        if (lastKeyIsUp()) {
+            select(rows, 0, 1);
+        } else {
+            select(rows, rows.size() - 1, -1);
         }
     }
 
-    private void character(char c) {
-        String selectedId = view.tasks.isEmpty()
-                ? null
-                : view.tasks.get(state.selected).task.id();
-        TaskStatus selected = view.tasks.isEmpty()
-                ? null
-                : view.tasks.get(state.selected).task.status();
-        switch (c) {
-            case 'j' -> move(1);
-            case 'k' -> move(-1);
-            case '?' -> state.help = true;
-            case 'q' -> quit();
-            case 'p' -> {
-                if (scheduler != null && view.finished == null) {
-                    scheduler.pause();
-                    view.paused = true;
-                }
-            }
-            case 'x' -> {
-                if (scheduler != null && view.paused) {
-                    scheduler.unpause();
-                    view.paused = false;
-                }
-            }
-            case 'r' -> {
-                if (scheduler != null
-                        && view.finished == null
-                        && selected != null
-                        && selected != TaskStatus.DONE
-                        && selected != TaskStatus.IN_PROGRESS) {
-                    scheduler.retry(selectedId);
-                } else if (view.finished != null && selected != TaskStatus.DONE) {
-                    view.note("the run is over: run the plan again to retry");
-                }
-            }
-            case 'R' -> {
-                if (scheduler != null && view.finished == null) {
-                    view.tasks.stream()
-                            .filter(t -> t.task.status() == TaskStatus.FAILED)
-                            .forEach(t -> scheduler.retry(t.task.id()));
-                }
-            }
-            case 'a' -> {
-                if (scheduler != null && selected == TaskStatus.IN_PROGRESS) {
-                    scheduler.abort(selectedId);
-                    view.note(selectedId + ": aborting");
-                }
-            }
-            default -> {}
-        }
+    void outputEnd() {
+        state.outputOffset = lastKeyIsUp() ? Integer.MAX_VALUE : 0;
     }
 
-    private void handleDialog(KeyStroke key) {
-        switch (key.getKeyType()) {
-            case ArrowUp -> dialog.move(-1);
-            case ArrowDown -> dialog.move(1);
-            case Escape -> exitNow = true;
-            case Character -> {
-                char c = key.getCharacter();
-                switch (c) {
-                    case 'r' -> dialog.choose(RecoveryAction.RESUME);
-                    case 'f' -> dialog.choose(RecoveryAction.FRESH);
-                    case 'c' -> dialog.choose(RecoveryAction.CLEAN);
-                    case 'R' -> dialog.chooseAll(RecoveryAction.RESUME);
-                    case 'F' -> dialog.chooseAll(RecoveryAction.FRESH);
-                    case 'C' -> dialog.chooseAll(RecoveryAction.CLEAN);
-                    case 'j' -> dialog.move(1);
-                    case 'k' -> dialog.move(-1);
-                    case '?' -> state.help = true;
-                    case 'q' -> exitNow = true;
-                    default -> {}
-                }
-            }
-            default -> {}
+    void scrollOutput(int linesUp) {
+        state.outputOffset = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) state.outputOffset + linesUp));
+    }
+
+    boolean canPause() {
+        return live() && !view.paused;
+    }
+
+    boolean isPaused() {
+        return live() && view.paused;
+    }
+
+    void pause() {
+        scheduler.pause();
+        view.paused = true;
+    }
+
+    void unpause() {
+        scheduler.unpause();
+        view.paused = false;
+    }
+
+    /** The run can still act on keys: it has started and is not ending. */
+    private boolean live() {
+        return scheduler != null && view.finished == null && !view.stopping && !exitWhenFinished;
+    }
+
+    private TaskView selectedTask() {
+        return view.tasks.isEmpty() ? null : view.tasks.get(state.selected);
+    }
+
+    private TaskStatus selectedStatus() {
+        TaskView t = selectedTask();
+        return t == null ? null : t.task.status();
+    }
+
+    boolean canRetrySelected() {
+        TaskStatus s = selectedStatus();
+        return live() && (s == TaskStatus.FAILED || s == TaskStatus.INTERRUPTED);
+    }
+
+    boolean selectedHeld() {
+        TaskView t = selectedTask();
+        return live() && t != null && view.isHeld(t);
+    }
+
+    boolean anyFailed() {
+        return live() && view.count(TaskStatus.FAILED) > 0;
+    }
+
+    boolean selectedRunning() {
+        return live() && selectedStatus() == TaskStatus.IN_PROGRESS;
+    }
+
+    void retrySelected() {
+        TaskView t = selectedTask();
+        view.held.remove(t.task.id());
+        scheduler.retry(t.task.id());
+    }
+
+    void retryAllFailed() {
+        view.tasks.stream()
+                .filter(t -> t.task.status() == TaskStatus.FAILED)
+                .forEach(t -> scheduler.retry(t.task.id()));
+    }
+
+    void abortSelected() {
+        String id = selectedTask().task.id();
+        scheduler.abort(id);
+        view.note(id + ": aborting");
+    }
+
+    void dialogMove(int delta) {
+        dialog.move(delta);
+    }
+
+    void dialogChoose(boolean all) {
+        RecoveryAction action = KeyBindings.recoveryAction(key.getCharacter());
+        if (all) {
+            dialog.chooseAll(action);
+        } else {
+            dialog.choose(action);
         }
         if (dialog.complete()) {
             Map<String, RecoveryAction> choices = Map.copyOf(dialog.choices);
@@ -338,52 +430,93 @@ public final class TuiApp {
         }
     }
 
-    private void startRun(Map<String, RecoveryAction> choices) {
-        try {
-            scheduler = starter.start(choices);
-        } catch (SaveFailedException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-        view.started = clock.get();
-        schedulerThread = new Thread(
-                () -> {
-                    try {
-                        scheduler.run();
-                    } catch (RuntimeException | Error e) {
-                        inbox.add(new SchedulerFailure(e));
-                    }
-                },
-                "planexec-scheduler");
-        schedulerThread.setDaemon(true);
-        schedulerThread.start();
+    /** Leaves at once: only before the run starts, when nothing has changed. */
+    void leave() {
+        exitNow = true;
     }
 
-    private void quit() {
+    void confirmQuit() {
+        state.confirmQuit = false;
+        stop();
+    }
+
+    void cancelQuit() {
+        state.confirmQuit = false;
+    }
+
+    /** Ctrl+C on the screen: as SIGINT. */
+    void interrupt() {
+        state.confirmQuit = false;
+        stop();
+    }
+
+    void quit() {
         if (scheduler == null || view.finished != null) {
             exitNow = true;
         } else if (view.anyRunning()) {
             state.confirmQuit = true;
+        } else if (view.idle != null) {
+            end();
         } else {
             stop();
         }
     }
 
+    int page() {
+        return Math.max(1, screen.getTerminalSize().getRows() - 4);
+    }
+
+    void moveSelection(int delta) {
+        List<RunView.Row> rows = view.rows(state.batches);
+        if (rows.isEmpty()) {
+            return;
+        }
+        int current = ExecuteScreen.rowOf(rows, state.selected);
+        int target = Math.max(0, Math.min(rows.size() - 1, current + delta));
+        select(rows, target, delta >= 0 ? 1 : -1);
+    }
+
+    // ---- the run --------------------------------------------------------------------------------------------------
+
+    private void startRun(Map<String, RecoveryAction> choices) {
+        Started started;
+        try {
+            started = starter.start(choices);
+        } catch (SaveFailedException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        scheduler = started.scheduler();
+        view.held.addAll(started.held());
+        scheduler.stayOpen();
+        view.started = clock.get();
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        scheduler.run();
+                    } catch (RuntimeException | Error e) {
+                        inbox.post(new UiInbox.SchedulerFailed(e));
+                    }
+                },
+                "planexec-scheduler");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Ends a run with nothing running: nothing to abort, so the summary says how the plan stands, not "stopped". */
+    private void end() {
+        scheduler.close();
+        exitWhenFinished = true;
+    }
+
     /** First: graceful stop, then leave when the run has ended. Second: leave now. */
     private void stop() {
         stopRequests++;
-        if (scheduler == null) {
-            exitNow = true;
-            return;
-        }
-        if (view.finished != null) {
+        if (scheduler == null || view.finished != null) {
             exitNow = true;
             return;
         }
         if (stopRequests == 1) {
-            view.stopping = true;
-            view.note("stopping: aborting running tasks (Ctrl+C again to quit at once)");
-            scheduler.stop();
-            exitWhenFinished = true;
+            gracefulStop();
             return;
         }
         try {
@@ -395,18 +528,29 @@ public final class TuiApp {
         exitNow = true;
     }
 
-    private void move(int delta) {
-        if (state.outputFocused) {
-            state.outputOffset = (int) Math.max(0, Math.min(Integer.MAX_VALUE, (long) state.outputOffset - delta));
+    private void gracefulStop() {
+        view.stopping = true;
+        view.note("stopping: aborting running tasks (Ctrl+C again to quit at once)");
+        scheduler.stop();
+        exitWhenFinished = true;
+    }
+
+    /**
+     * The terminal is gone: stop gracefully (once, however many hang-ups come, and never the second Ctrl+C's quit
+     * at once, which would give up the sessions), draw nothing more, and leave when the run has ended.
+     */
+    private void hungUp() {
+        if (hungUp) {
             return;
         }
-        List<RunView.Row> rows = view.rows(state.batches);
-        if (rows.isEmpty()) {
-            return;
+        hungUp = true;
+        state.confirmQuit = false;
+        if (scheduler == null || view.finished != null) {
+            exitNow = true;
+        } else if (!exitWhenFinished) {
+            stopRequests = Math.max(stopRequests, 1);
+            gracefulStop();
         }
-        int current = ExecuteScreen.rowOf(rows, state.selected);
-        int target = Math.max(0, Math.min(rows.size() - 1, current + delta));
-        select(rows, target, delta >= 0 ? 1 : -1);
     }
 
     /** Selects the task at {@code row}, or the nearest task row in {@code direction} if it is a header. */
@@ -428,26 +572,4 @@ public final class TuiApp {
             state.selected = rows.get(r).task();
         }
     }
-
-    private int page() {
-        return Math.max(1, screen.getTerminalSize().getRows() - 4);
-    }
-
-    private static boolean isCtrlC(KeyStroke key) {
-        return key.getKeyType() == KeyType.Character && key.isCtrlDown() && key.getCharacter() == 'c';
-    }
-
-    private static void sleepBriefly() {
-        try {
-            Thread.sleep(5);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private enum StopRequest {
-        INSTANCE
-    }
-
-    private record SchedulerFailure(Throwable error) {}
 }

@@ -163,34 +163,20 @@ class ExecuteScreenTest {
             everyState(tui, plan);
             tui.type("j?");
 
-            assertScreen(
-                    tui.vt,
-                    """
-                     planexec · Demo site · local                       1/5 done · 1 failed · 00:00
-                     █┌─ Keys (any key closes this) ─────────────────────────────────────────────┐
-                    ✔ │                                                                          │
-                    ⠋ │ ↑ ↓  j k            select a task (or scroll the output when it has      │
-                    ✘ │                     focus)                                               │
-                    ‖ │ PgUp PgDn Home End  move a page, to the first, to the last               │
-                    · │ Enter               focus the output of the selected task (Esc: back to  │
-                      │                     the list)                                            │
-                      │ Tab                 switch view: task list / batches by dependency level │.
-                      │ p                   pause: no new tasks start; running ones finish       │
-                      │ x                   continue a paused run                                │
-                      │ r                   retry the selected failed or interrupted task (or    │──
-                      │                     start a held one)                                    │
-                      │ R                   retry every failed task                              │
-                      │ a                   abort the selected running task (it becomes          │
-                      │                     interrupted)                                         │
-                      │ q                   quit (asks first while tasks run; then stops them    │
-                      │                     gracefully)                                          │
-                      │ Ctrl+C              graceful stop: abort, mark interrupted, save, exit   │
-                      │                     130; twice: at once                                  │
-                      │ ?                   this help (any key closes it)                        │
-                      │                                                                          │
-                      └──────────────────────────────────────────────────────────────────────────┘
-                     ↑↓ select  Enter output  p pause  R retry failed  a abort  q quit  ? help
-                    """);
+            assertShows(tui.vt, "┌─ Keys (any key closes this) ─");
+            // Drawn from the key table: every key of the task list, with the start of its help line.
+            int width = KeyBindings.in(KeyBindings.Scope.LIST).stream()
+                            .mapToInt(b -> b.label().length())
+                            .max()
+                            .orElseThrow()
+                    + 2;
+            for (KeyBindings.Binding b : KeyBindings.in(KeyBindings.Scope.LIST)) {
+                assertShows(
+                        tui.vt,
+                        "│ " + b.label() + " ".repeat(width - b.label().length())
+                                + b.help().substring(0, Math.min(20, b.help().length())));
+            }
+            assertShows(tui.vt, " ↑↓ select  Enter output  p pause  R retry failed  a abort  q quit  ? help");
 
             tui.type("q"); // closes the help, and does nothing else: no question about quitting
             assertScreen(tui.vt, EVERY_STATE_80X24);

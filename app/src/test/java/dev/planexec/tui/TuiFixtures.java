@@ -156,7 +156,7 @@ final class TuiFixtures {
      * if the run went on for ever.
      */
     static TuiApp.Starter silent(Path dir) {
-        return choices -> silentScheduler(dir);
+        return choices -> new TuiApp.Started(silentScheduler(dir), Set.of());
     }
 
     static Scheduler silentScheduler(Path dir) {
@@ -178,9 +178,9 @@ final class TuiFixtures {
         }
 
         @Override
-        public Scheduler start(Map<String, RecoveryAction> choices) {
+        public TuiApp.Started start(Map<String, RecoveryAction> choices) {
             calls.add(Map.copyOf(choices));
-            return silentScheduler(dir);
+            return new TuiApp.Started(silentScheduler(dir), Set.of());
         }
     }
 
@@ -231,6 +231,11 @@ final class TuiFixtures {
 
         /** As {@link #starter(TuiApp, int)}, and {@code tap} sees each event first. */
         TuiApp.Starter starter(TuiApp app, int concurrency, RunListener tap) {
+            return starter(app, concurrency, tap, Set.of());
+        }
+
+        /** As {@link #starter(TuiApp, int, RunListener)}, with {@code held} tasks held as Clean Up leaves them. */
+        TuiApp.Starter starter(TuiApp app, int concurrency, RunListener tap, Set<String> held) {
             return choices -> {
                 RunListener listener = event -> {
                     tap.onEvent(event);
@@ -239,9 +244,9 @@ final class TuiFixtures {
                         ended.countDown();
                     }
                 };
-                scheduler = new Scheduler(
-                        store, pool, new RunOptions(concurrency, Set.of(), Set.of(), true), listener, log);
-                return scheduler;
+                scheduler =
+                        new Scheduler(store, pool, new RunOptions(concurrency, Set.of(), held, true), listener, log);
+                return new TuiApp.Started(scheduler, held);
             };
         }
 
