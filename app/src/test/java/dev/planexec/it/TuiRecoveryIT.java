@@ -125,6 +125,28 @@ class TuiRecoveryIT {
         assertFalse(sessions.contains("planexec-demo-" + TASK), "no session left or made for the task: " + sessions);
     }
 
+    @Test
+    void s_starts_a_task_held_by_clean_up_and_the_plan_finishes_without_leaving_the_ui() throws Exception {
+        crashWhileFetchContentRuns();
+
+        try (TmuxSession tmux = TmuxSession.start(dir, fixture.launch("plans/demo.json --concurrency 1"), 120, 40)) {
+            tmux.send("c");
+            tmux.awaitText("FINISHED: not all done", RUN);
+            tmux.send("j"); // setup, then fetch-content
+            // The status bar offers s once the held task is selected.
+            tmux.awaitScreen(
+                    s -> s.contains(TASK + " · Write the page sources") && s.contains(" s start "), START, "s on it");
+            tmux.send("s");
+            String end = tmux.awaitText("FINISHED: all done", RUN);
+            assertTrue(end.contains("8/8 done"), end);
+            assertEquals("1", tmux.display("#{alternate_on}"), "still in the UI");
+            tmux.send("q");
+            assertEquals(0, tmux.awaitExit(START));
+        }
+        PlanFiles.load(plan).tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t.id()));
+        assertEquals(8, Files.readAllLines(dir.resolve("out/demo/content.txt")).size());
+    }
+
     /**
      * Runs the demo on the UI one task at a time and kills the JVM with SIGKILL once {@code fetch-content} is saved in
      * progress and its step has begun; returns the session the plan names for it.
