@@ -95,6 +95,7 @@ final class TuiRun {
             return ExitCodes.INTERRUPTED;
         }
         context.out().println(LinePrinter.summary(outcome.summary()));
+        outcome.details().forEach(context.out()::println);
         return switch (outcome.summary().outcome()) {
             case COMPLETED -> ExitCodes.OK;
             case INCOMPLETE -> ExitCodes.NOT_DONE;

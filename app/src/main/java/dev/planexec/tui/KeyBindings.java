@@ -20,7 +20,11 @@ final class KeyBindings {
         LIST,
         OUTPUT,
         DIALOG,
-        CONFIRM
+        CONFIRM,
+        /** The help overlay: its scroll keys; any other key closes it. */
+        HELP,
+        /** Typing a search or a filter on the status bar: other characters are typed into it. */
+        INPUT
     }
 
     /** A key as the table names it: a special key, or a character (with Ctrl or not). */
@@ -79,9 +83,24 @@ final class KeyBindings {
             bind(List.of(Scope.LIST), "Enter", "focus the output of the selected task", "output", 4)
                     .keys(type(KeyType.Enter))
                     .does(app -> app.focusOutput(true)),
-            bind(List.of(Scope.LIST), "Tab", "switch view: task list / batches by dependency level", "batches", 7)
+            bind(List.of(Scope.LIST), "Tab", "switch view: task list / batches by dependency level", "batches", 8)
                     .keys(type(KeyType.Tab))
                     .does(TuiApp::toggleBatches),
+            bind(List.of(Scope.LIST), "/", "filter the list by id or title (Enter keeps it, Esc drops it)", null, 7)
+                    .keys(ch('/'))
+                    .does(app -> app.startInput(false)),
+            bind(
+                            List.of(Scope.LIST),
+                            "t",
+                            "show only failed, running, pending, interrupted, done tasks, then all",
+                            null,
+                            9)
+                    .keys(ch('t'))
+                    .does(TuiApp::cycleStatusFilter),
+            bind(List.of(Scope.LIST), "Esc", "drop the list's filters", "all tasks", 3)
+                    .when(TuiApp::anySearchOrFilter)
+                    .keys(type(KeyType.Escape))
+                    .does(TuiApp::clearSearchOrFilter),
             // The output pane.
             bind(List.of(Scope.OUTPUT), "↑ ↓  j k", "scroll the output a line", "scroll", 1)
                     .bar("↑↓")
@@ -97,7 +116,36 @@ final class KeyBindings {
             bind(List.of(Scope.OUTPUT), "Esc", "back to the task list", "back", 4)
                     .keys(type(KeyType.Escape))
                     .does(app -> app.focusOutput(false)),
+            bind(List.of(Scope.OUTPUT), "/", "search the output (Enter on nothing clears the search)", "search", 7)
+                    .keys(ch('/'))
+                    .does(app -> app.startInput(true)),
+            bind(List.of(Scope.OUTPUT), "n  N", "the next match upwards (older) / downwards (newer)", "next", 3)
+                    .bar("n N")
+                    .when(TuiApp::searching)
+                    .keys(ch('n'), ch('N'))
+                    .does(app -> app.findMatch(app.lastKeyIs('n'))),
             // Both.
+            bind(SCREEN, "f", "follow: select the task started last and show its output's tail", "follow", 7)
+                    .when(TuiApp::notFollowing)
+                    .keys(ch('f'))
+                    .does(TuiApp::followOn),
+            bind(SCREEN, "e", "select the next failed task", null, 4)
+                    .when(TuiApp::anyFailedTask)
+                    .keys(ch('e'))
+                    .does(TuiApp::nextFailed),
+            bind(SCREEN, "w", "wrap long output lines (again: cut them)", null, 8)
+                    .keys(ch('w'))
+                    .does(TuiApp::toggleWrap),
+            bind(SCREEN, "← →", "scroll the output sideways (when not wrapping)", null, 9)
+                    .when(TuiApp::notWrapping)
+                    .keys(type(KeyType.ArrowLeft), type(KeyType.ArrowRight))
+                    .does(app -> app.scrollRight(app.lastKeyIsLeft() ? -8 : 8)),
+            bind(SCREEN, "m", "maximise the output pane (again: back)", null, 8)
+                    .keys(ch('m'))
+                    .does(TuiApp::toggleMaximized),
+            bind(SCREEN, "<  >", "narrow / widen the task list", null, 9)
+                    .keys(ch('<'), ch('>'))
+                    .does(app -> app.resizeSplit(app.lastKeyIs('<') ? -4 : 4)),
             bind(SCREEN, "p", "pause: no new tasks start; running ones finish", "pause", 6)
                     .when(TuiApp::canPause)
                     .keys(ch('p'))
@@ -157,6 +205,25 @@ final class KeyBindings {
             bind(List.of(Scope.DIALOG), "?", "this help (any key closes it)", "help", 0)
                     .keys(ch('?'))
                     .does(TuiApp::showHelp),
+            // The help overlay.
+            bind(
+                            List.of(Scope.HELP),
+                            "↑ ↓  j k",
+                            "scroll this help when it does not fit (any other key closes it)",
+                            null,
+                            0)
+                    .keys(type(KeyType.ArrowUp), type(KeyType.ArrowDown), ch('j'), ch('k'))
+                    .does(app -> app.scrollHelp(app.lastKeyIsUp() ? -1 : 1)),
+            // Typing a search or filter.
+            bind(List.of(Scope.INPUT), "Enter", "search / filter for what was typed", null, 0)
+                    .keys(type(KeyType.Enter))
+                    .does(TuiApp::inputDone),
+            bind(List.of(Scope.INPUT), "Esc", "stop typing, changing nothing", null, 0)
+                    .keys(type(KeyType.Escape))
+                    .does(TuiApp::inputCancel),
+            bind(List.of(Scope.INPUT), "Backspace", "delete the last character (other keys type)", null, 0)
+                    .keys(type(KeyType.Backspace))
+                    .does(TuiApp::inputBackspace),
             // The question before quitting.
             bind(List.of(Scope.CONFIRM), "y", "stop the running tasks, save them as interrupted, and quit", null, 0)
                     .keys(ch('y'), ch('Y'))

@@ -15,7 +15,11 @@ final class Overlays {
         this.glyphs = glyphs;
     }
 
-    void help(TextGraphics g, TerminalSize size, List<KeyBindings.Binding> keys, String title) {
+    /**
+     * The keys of where help was opened, from the key table; when they do not all fit, from row {@code first} on
+     * (the state's scroll position, clamped here) with the rows left below said in the bottom border.
+     */
+    void help(TextGraphics g, TerminalSize size, List<KeyBindings.Binding> keys, String title, ScreenState state) {
         int keyWidth = keys.stream()
                         .mapToInt(k -> glyphs.keys(k.label()).length())
                         .max()
@@ -36,11 +40,20 @@ final class Overlays {
         int left = (size.getColumns() - width) / 2;
         int top = (size.getRows() - height) / 2;
         box(g, left, top, width, height, title);
-        for (int i = 0; i < rows.size() && i < height - 4; i++) {
+        int shown = height - 4;
+        state.helpTop = Math.max(0, Math.min(state.helpTop, rows.size() - shown));
+        for (int i = 0; i < shown && state.helpTop + i < rows.size(); i++) {
+            String[] row = rows.get(state.helpTop + i);
             theme.key(g);
-            g.putString(left + 2, top + 2 + i, Text.fit(rows.get(i)[0], keyWidth));
+            g.putString(left + 2, top + 2 + i, Text.fit(row[0], keyWidth));
             theme.normal(g);
-            g.putString(left + 2 + keyWidth, top + 2 + i, Text.fit(rows.get(i)[1], textWidth));
+            g.putString(left + 2 + keyWidth, top + 2 + i, Text.fit(row[1], textWidth));
+        }
+        int below = rows.size() - state.helpTop - shown;
+        if (below > 0 || state.helpTop > 0) {
+            theme.dim(g);
+            String more = " " + glyphs.keys("↑↓") + " scroll" + (below > 0 ? ": " + below + " more below " : " ");
+            g.putString(left + width - 2 - more.length(), top + height - 1, more);
         }
     }
 

@@ -61,8 +61,14 @@ public final class TuiApp {
      * @param summary the run's summary, or {@code null} if nothing ran
      * @param forced a second Ctrl+C: the caller exits at once
      * @param hungUp the terminal went away: nothing can be printed on it
+     * @param details what the summary's counts leave out, a line each: every failed task with the first line of its
+     *     error, every held and every blocked task
      */
-    public record Outcome(RunSummary summary, boolean forced, boolean hungUp) {}
+    public record Outcome(RunSummary summary, boolean forced, boolean hungUp, List<String> details) {
+        public Outcome {
+            details = List.copyOf(details);
+        }
+    }
 
     private final Screen screen;
     private final RunView view;
@@ -91,7 +97,7 @@ public final class TuiApp {
 
     TuiApp(Screen screen, Plan plan, String agentOverride, Theme theme, Glyphs glyphs, Supplier<Instant> clock) {
         this.screen = screen;
-        this.view = new RunView(plan, agentOverride);
+        this.view = new RunView(plan, agentOverride, clock);
         this.theme = theme;
         this.glyphs = glyphs;
         this.executeScreen = new ExecuteScreen(theme, glyphs);
@@ -164,7 +170,7 @@ public final class TuiApp {
     }
 
     Outcome outcome() {
-        return new Outcome(view.finished, forced, hungUp);
+        return new Outcome(view.finished, forced, hungUp, ExitSummary.details(view));
     }
 
     /**
@@ -249,19 +255,64 @@ public final class TuiApp {
                 dialog.draw(g, size, theme, overlays);
             }
             if (state.help) {
-                overlays.help(g, size, KeyBindings.in(scope), "Keys (any key closes this)");
+                overlays.help(g, size, KeyBindings.in(scope), "Keys (any key closes this)", state);
             } else if (state.confirmQuit) {
                 overlays.confirmQuit(g, size, (int) view.count(TaskStatus.IN_PROGRESS));
             }
+        }
+        if (glyphs.ascii()) {
+            asciiOnly();
         }
         screen.setCursorPosition(null);
         screen.refresh(complete ? Screen.RefreshType.COMPLETE : Screen.RefreshType.DELTA);
         frames++;
     }
 
+    /**
+     * On a terminal that cannot show more than ASCII, no cell may hold anything else, whatever a title, an agent's
+     * output or a label brought: each such cell (both halves of a wide one) becomes {@code ?}.
+     */
+    private void asciiOnly() {
+        TerminalSize size = screen.getTerminalSize();
+        for (int row = 0; row < size.getRows(); row++) {
+            for (int col = 0; col < size.getColumns(); col++) {
+                com.googlecode.lanterna.TextCharacter c = screen.getBackCharacter(col, row);
+                if (c != null && !isAscii(c.getCharacterString())) {
+                    screen.setCharacter(col, row, c.withCharacter(asciiFor(c.getCharacterString())));
+                    if (c.isDoubleWidth() && col + 1 < size.getColumns()) {
+                        screen.setCharacter(col + 1, row, c.withCharacter('?'));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The ASCII look-alike of a symbol planexec draws itself ({@code …} cut text, {@code ·} separators), else ?. */
+    private static char asciiFor(String s) {
+        return switch (s) {
+            case "…" -> '.';
+            case "·", "─", "—", "–" -> '-';
+            case "│" -> '|';
+            case "┌", "┐", "└", "┘" -> '+';
+            default -> '?';
+        };
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7e || s.charAt(i) < 0x20) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private KeyBindings.Scope scope() {
         if (state.confirmQuit) {
             return KeyBindings.Scope.CONFIRM;
+        }
+        if (state.input != null) {
+            return KeyBindings.Scope.INPUT;
         }
         if (dialog != null) {
             return KeyBindings.Scope.DIALOG;
@@ -294,15 +345,43 @@ public final class TuiApp {
         if (shown != null) {
             state.outputOffset = (int) Math.min(Integer.MAX_VALUE, state.outputOffset + shown.output.end() - end);
         }
+        if (state.follow) {
+            follow();
+        }
+    }
+
+    /** Follow mode: the most recently started running task is selected, its output at the tail. */
+    private void follow() {
+        int followed = view.followed();
+        if (followed >= 0 && followed != state.selected) {
+            state.selected = followed;
+            state.outputOffset = 0;
+            state.hscroll = 0;
+        }
     }
 
     private void handle(KeyStroke stroke) {
+        this.key = stroke;
         if (state.help) {
-            state.help = false; // any key closes help, as its title says
+            // The help's own scroll keys, else any key closes it, as its title says.
+            KeyBindings.find(KeyBindings.Scope.HELP, stroke, this)
+                    .ifPresentOrElse(b -> b.action().accept(this), () -> state.help = false);
             return;
         }
-        this.key = stroke;
-        KeyBindings.find(scope(), stroke, this).ifPresent(b -> b.action().accept(this));
+        KeyBindings.Scope scope = scope();
+        var binding = KeyBindings.find(scope, stroke, this);
+        if (binding.isPresent()) {
+            binding.get().action().accept(this);
+        } else if (scope == KeyBindings.Scope.INPUT
+                && stroke.getKeyType() == KeyType.Character
+                && !stroke.isCtrlDown()
+                && !Character.isISOControl(stroke.getCharacter())) {
+            state.input.append(stroke.getCharacter()); // typing the search or filter
+            if (!state.inputIsSearch) {
+                state.filter = state.input.toString();
+                keepSelectionVisible();
+            }
+        }
     }
 
     // ---- what the keys do (see KeyBindings) -----------------------------------------------------------------------
@@ -315,8 +394,21 @@ public final class TuiApp {
                 || (type == KeyType.Character && key.getCharacter() == 'k');
     }
 
+    boolean lastKeyIs(char c) {
+        return key.getKeyType() == KeyType.Character && key.getCharacter() == c;
+    }
+
+    boolean lastKeyIsLeft() {
+        return key.getKeyType() == KeyType.ArrowLeft;
+    }
+
+    void scrollHelp(int rows) {
+        state.helpTop = Math.max(0, state.helpTop + rows);
+    }
+
     void showHelp() {
         state.help = true;
+        state.helpTop = 0;
     }
 
     void focusOutput(boolean focused) {
@@ -328,7 +420,8 @@ public final class TuiApp {
     }
 
     void selectEnd() {
-        List<RunView.Row> rows = view.rows(state.batches);
+        state.follow = false;
+        List<RunView.Row> rows = ExecuteScreen.visibleRows(view, state);
         if (lastKeyIsUp()) {
             select(rows, 0, 1);
         } else {
@@ -462,12 +555,181 @@ public final class TuiApp {
         }
     }
 
+    boolean notFollowing() {
+        return live() && !state.follow && view.anyRunning();
+    }
+
+    void followOn() {
+        state.follow = true;
+        follow();
+        state.outputOffset = 0;
+    }
+
+    /** Selects the next failed task after the selected one in the list, wrapping round. */
+    void nextFailed() {
+        List<RunView.Row> rows = view.rows(state.batches);
+        int from = ExecuteScreen.rowOf(rows, state.selected);
+        for (int i = 1; i <= rows.size(); i++) {
+            RunView.Row row = rows.get((from + i) % rows.size());
+            if (!row.isHeader() && view.tasks.get(row.task()).task.status() == TaskStatus.FAILED) {
+                state.follow = false;
+                state.filter = null;
+                state.statusFilter = null;
+                selectTask(row.task());
+                return;
+            }
+        }
+        view.note("no task has failed");
+    }
+
+    boolean anyFailedTask() {
+        return view.count(TaskStatus.FAILED) > 0;
+    }
+
+    void toggleWrap() {
+        state.wrap = !state.wrap;
+        state.hscroll = 0;
+    }
+
+    boolean notWrapping() {
+        return !state.wrap;
+    }
+
+    void scrollRight(int columns) {
+        state.hscroll = Math.max(0, Math.min(OutputBuffer.MAX_LINE_CHARS, state.hscroll + columns));
+    }
+
+    void toggleMaximized() {
+        state.maximized = !state.maximized;
+    }
+
+    void resizeSplit(int columns) {
+        int width = screen.getTerminalSize().getColumns();
+        int before = ExecuteScreen.listWidth(width, state);
+        state.split += columns;
+        int after = ExecuteScreen.listWidth(width, state);
+        state.split -= columns - (after - before); // stays at the limit rather than counting past it
+    }
+
+    /** Starts typing an output search ({@code search}) or a task filter. */
+    void startInput(boolean search) {
+        state.input = new StringBuilder();
+        state.inputIsSearch = search;
+        if (!search) {
+            state.filter = "";
+        }
+    }
+
+    void inputBackspace() {
+        if (state.input.length() > 0) {
+            state.input.setLength(state.input.length() - 1);
+        }
+        if (!state.inputIsSearch) {
+            state.filter = state.input.toString();
+            keepSelectionVisible();
+        }
+    }
+
+    void inputDone() {
+        String text = state.input.toString();
+        state.input = null;
+        if (state.inputIsSearch) {
+            state.search = text.isEmpty() ? null : text;
+            if (state.search != null) {
+                findMatch(true);
+            }
+        } else {
+            state.filter = text.isEmpty() ? null : text;
+            keepSelectionVisible();
+        }
+    }
+
+    void inputCancel() {
+        if (!state.inputIsSearch) {
+            state.filter = null;
+        }
+        state.input = null;
+    }
+
+    boolean searching() {
+        return state.search != null;
+    }
+
+    void clearSearchOrFilter() {
+        if (state.outputFocused) {
+            state.search = null;
+        } else {
+            state.filter = null;
+            state.statusFilter = null;
+        }
+    }
+
+    boolean anySearchOrFilter() {
+        return state.outputFocused ? state.search != null : state.filter != null || state.statusFilter != null;
+    }
+
+    /**
+     * Scrolls to the next match of the search: {@code older} looks up from the last line shown (n), else down
+     * (N). The match becomes the last line shown.
+     */
+    void findMatch(boolean older) {
+        TaskView task = selectedTask();
+        if (task == null || state.search == null) {
+            return;
+        }
+        List<OutputLine> lines = task.output.lines();
+        String needle = state.search.toLowerCase(java.util.Locale.ROOT);
+        int bottom = lines.size() - 1 - state.outputOffset;
+        int step = older ? -1 : 1;
+        // From the tail, the first n finds the newest match, which may be the last line itself.
+        int start = state.outputOffset == 0 && older ? bottom : bottom + step;
+        for (int i = start; i >= 0 && i < lines.size(); i += step) {
+            if (lines.get(i).text().toLowerCase(java.util.Locale.ROOT).contains(needle)) {
+                state.outputOffset = lines.size() - 1 - i;
+                state.follow = false;
+                return;
+            }
+        }
+        view.note("\"" + state.search + "\": no " + (older ? "earlier" : "later") + " match");
+    }
+
+    /** Cycles the status filter: failed, running, pending, interrupted, done, all. */
+    void cycleStatusFilter() {
+        TaskStatus[] order = {
+            TaskStatus.FAILED, TaskStatus.IN_PROGRESS, TaskStatus.PENDING, TaskStatus.INTERRUPTED, TaskStatus.DONE
+        };
+        TaskStatus next = order[0];
+        if (state.statusFilter != null) {
+            int i = java.util.Arrays.asList(order).indexOf(state.statusFilter);
+            next = i == order.length - 1 ? null : order[i + 1];
+        }
+        state.statusFilter = next;
+        keepSelectionVisible();
+    }
+
+    /** After a filter changed: the selection moves to the first task shown if it is filtered out. */
+    private void keepSelectionVisible() {
+        List<RunView.Row> rows = ExecuteScreen.visibleRows(view, state);
+        if (rows.stream().noneMatch(r -> r.task() == state.selected)) {
+            rows.stream().filter(r -> !r.isHeader()).findFirst().ifPresent(r -> selectTask(r.task()));
+        }
+    }
+
+    private void selectTask(int task) {
+        if (task != state.selected) {
+            state.outputOffset = 0;
+            state.hscroll = 0;
+        }
+        state.selected = task;
+    }
+
     int page() {
         return Math.max(1, screen.getTerminalSize().getRows() - 4);
     }
 
     void moveSelection(int delta) {
-        List<RunView.Row> rows = view.rows(state.batches);
+        state.follow = false;
+        List<RunView.Row> rows = ExecuteScreen.visibleRows(view, state);
         if (rows.isEmpty()) {
             return;
         }
@@ -566,10 +828,7 @@ public final class TuiApp {
             }
         }
         if (r >= 0 && r < rows.size() && !rows.get(r).isHeader()) {
-            if (rows.get(r).task() != state.selected) {
-                state.outputOffset = 0;
-            }
-            state.selected = rows.get(r).task();
+            selectTask(rows.get(r).task());
         }
     }
 }

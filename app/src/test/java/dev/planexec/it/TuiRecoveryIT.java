@@ -105,8 +105,8 @@ class TuiRecoveryIT {
             tmux.send("c");
             String end = tmux.awaitText("FINISHED: not all done", RUN);
             assertTrue(
-                    Pattern.compile("(?m)^· " + TASK + " ").matcher(end).find(),
-                    "the cleaned-up task shows as pending, not running:\n" + end);
+                    Pattern.compile("(?m)^◌ " + TASK + " ").matcher(end).find(),
+                    "the cleaned-up task shows as held, not running:\n" + end);
             assertEquals(0, TuiRunIT.Fixture.spinning(end), end);
             tmux.send("q");
             assertEquals(1, tmux.awaitExit(START), "not every task is done");

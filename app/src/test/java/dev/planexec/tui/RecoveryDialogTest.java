@@ -65,10 +65,10 @@ class RecoveryDialogTest {
                     """
                      planexec · Demo site · local                                  0/5 done · 00:00
                      ░░░░░░░░░░░░░░░░░░░░░░░░░░   0%
-                    · setup             local         │ setup · Create the output folder
-                    ‖ build             local         │ pending · local
-                    · lint              local         │ session -
-                    ‖ docs              local   00:50 │ depends on nothing
+                    · setup  Create the output…       │ setup · Create the output folder
+                    ‖ build  Compile the sourc…       │ pending · local
+                    · lint   Check the style          │ session -
+                    ‖ docs   Write the docs     00:50 │ depends on nothing
                     ·┌─ Recovery: 2 tasks were left unfinished by an earlier run ─────────────────┐
                      │                                                                            │
                      │   TASK          SESSION                  EXISTS LAST ACTIVITY  CHOICE      │─

@@ -123,7 +123,8 @@ final class TuiFixtures {
 
     /**
      * Puts the demo plan's tasks in every state: {@code setup} done, {@code build} running with some output,
-     * {@code lint} failed, {@code docs} interrupted, {@code deploy} pending.
+     * {@code lint} failed, {@code docs} interrupted, {@code deploy} pending (blocked by {@code lint}). Then the first
+     * task is selected by hand ({@code Home}), so follow mode, which would show {@code build}, is off.
      */
     static void everyState(VirtualTui tui, Plan plan) {
         changes(plan.tasks().get(0), TaskStatus.DONE, 60, 56).forEach(tui::post);
@@ -136,6 +137,7 @@ final class TuiFixtures {
         tui.post(output("build", new AgentEvent.ToolEnd("1", "step 1/2", true, "exit code 0")));
         tui.post(output("build", new AgentEvent.ToolStart("2", "step 2/2", "cp -r templates build/")));
         tui.render();
+        tui.press(VirtualTui.key(com.googlecode.lanterna.input.KeyType.Home));
     }
 
     static RunEvent output(String taskId, AgentEvent event) {
