@@ -59,6 +59,12 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String onOrphans;
 
+    @Option(
+            names = "--no-notify",
+            description = "No bell or desktop notification when the run ends, a task fails or the recovery dialog "
+                    + "waits (also: PLANEXEC_NOTIFY=0).")
+    boolean noNotify;
+
     @Override
     public Integer call() {
         if (agent != null && !Agents.isKnown(agent)) {
@@ -70,6 +76,6 @@ final class RunCommand implements Callable<Integer> {
         }
         OrphanPolicy policy = OrphanPolicy.parse(onOrphans);
         return new RunWorkflow(parent.context)
-                .run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain, model));
+                .run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain, model, !noNotify));
     }
 }

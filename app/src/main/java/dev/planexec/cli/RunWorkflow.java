@@ -47,8 +47,16 @@ final class RunWorkflow {
     /**
      * @param plain line mode even on a terminal
      * @param model {@code --model}: the model prompt-driven agents ask for, or {@code null} for their default
+     * @param notifications the full-screen UI rings and notifies when the run needs the user ({@code --no-notify}: not)
      */
-    record Request(Path planFile, String agent, int concurrency, OrphanPolicy orphans, boolean plain, String model) {}
+    record Request(
+            Path planFile,
+            String agent,
+            int concurrency,
+            OrphanPolicy orphans,
+            boolean plain,
+            String model,
+            boolean notifications) {}
 
     int run(Request request) {
         Plan plan = PlanLoading.load(request.planFile());

@@ -55,7 +55,8 @@ final class TuiRun {
             throw PlanexecException.invalidInput(
                     "cannot open the full-screen UI (" + e.getMessage() + "); use --plain for line mode");
         }
-        TuiApp app = TuiApp.create(screen, store.current(), request.agent(), context.env(), charset);
+        TuiApp app = TuiApp.create(
+                screen, store.current(), request.agent(), context.env(), charset, request.notifications());
         Object previousInt = Signals.register("INT", app::requestStop);
         Object previousTerm = Signals.register("TERM", app::requestStop);
         // A hang-up (the window closed, the SSH connection dropped) stops gracefully too: the sessions are kept.

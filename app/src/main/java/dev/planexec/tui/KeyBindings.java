@@ -172,10 +172,32 @@ final class KeyBindings {
                     .when(TuiApp::anyFailed)
                     .keys(ch('R'))
                     .does(TuiApp::retryAllFailed),
-            bind(SCREEN, "a", "abort the selected running task (it becomes interrupted; r resumes it)", "abort", 2)
+            bind(
+                            SCREEN,
+                            "a",
+                            "abort the selected running task (an agent's asks first: it cuts the turn); r resumes it",
+                            "abort",
+                            2)
                     .when(TuiApp::selectedRunning)
                     .keys(ch('a'))
                     .does(TuiApp::abortSelected),
+            bind(
+                            SCREEN,
+                            "o",
+                            "open the task's session in its agent's own CLI, in its folder (not while it runs)",
+                            "open",
+                            6)
+                    .when(TuiApp::canOpen)
+                    .keys(ch('o'))
+                    .does(TuiApp::openSession),
+            bind(SCREEN, "v", "read the task's whole output in $PAGER (default less -R)", null, 9)
+                    .when(TuiApp::hasOutput)
+                    .keys(ch('v'))
+                    .does(TuiApp::pager),
+            bind(SCREEN, "y", "copy the task's session id to the clipboard (OSC 52)", null, 9)
+                    .when(TuiApp::hasSession)
+                    .keys(ch('y'))
+                    .does(TuiApp::copySessionId),
             bind(SCREEN, "q", "quit (asks first while tasks run, then stops them gracefully)", "quit", 0)
                     .keys(ch('q'))
                     .does(TuiApp::quit),

@@ -77,6 +77,19 @@ final class Overlays {
         g.putString(left + 24, top + 3, "[ n Keep running ]");
     }
 
+    void confirmAbort(TextGraphics g, TerminalSize size, String taskId) {
+        int width = 62;
+        int height = 6;
+        int left = (size.getColumns() - width) / 2;
+        int top = (size.getRows() - height) / 2;
+        box(g, left, top, width, height, "Abort " + taskId + "?");
+        theme.normal(g);
+        g.putString(left + 2, top + 2, Text.fit("This cuts the agent's turn; r resumes it in its session.", width - 4));
+        theme.key(g);
+        g.putString(left + 2, top + 3, "[ y Abort ]");
+        g.putString(left + 16, top + 3, "[ n Keep it running ]");
+    }
+
     /** A framed, cleared box with a title in its top border. */
     void box(TextGraphics g, int left, int top, int width, int height, String title) {
         boolean unicode = glyphs.rule() == '─';

@@ -43,6 +43,8 @@ final class ScreenState {
     boolean dialog;
 
     boolean confirmQuit;
+    /** The task whose abort waits for a yes (an agent's turn would be cut), or {@code null}. */
+    String confirmAbort;
     /** Animation frame, for the spinner. */
     long frame;
     /** The second the header's clock shows. */

@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -95,6 +96,14 @@ public final class TuiApp {
     /** The key being handled, for actions bound to a pair of keys (up/down, Home/End). */
     private KeyStroke key;
 
+    private KeyReader keys;
+    /** The environment ({@code PAGER}, {@code PLANEXEC_NOTIFY}, the terminal's name). */
+    private Map<String, String> env = Map.of();
+    /** Raw text for the terminal between frames (the bell, OSC 52 and notifications), never drawn text. */
+    private Consumer<String> terminalOut = TuiApp::writeToStdout;
+
+    private Notifier notifier = new Notifier(false, Map.of(), s -> {});
+
     TuiApp(Screen screen, Plan plan, String agentOverride, Theme theme, Glyphs glyphs, Supplier<Instant> clock) {
         this.screen = screen;
         this.view = new RunView(plan, agentOverride, clock);
@@ -107,9 +116,32 @@ public final class TuiApp {
 
     /** The UI for a real terminal: colours unless {@code NO_COLOR} is set, glyphs the terminal's charset can show. */
     public static TuiApp create(
-            Screen screen, Plan plan, String agentOverride, Map<String, String> env, java.nio.charset.Charset charset) {
-        return new TuiApp(
+            Screen screen,
+            Plan plan,
+            String agentOverride,
+            Map<String, String> env,
+            java.nio.charset.Charset charset,
+            boolean notify) {
+        TuiApp app = new TuiApp(
                 screen, plan, agentOverride, Theme.fromEnvironment(env), Glyphs.forCharset(charset), Instant::now);
+        app.environment(env, notify, TuiApp::writeToStdout);
+        return app;
+    }
+
+    /** Where the pager and notifications come from, and where raw terminal text goes (tests record it). */
+    void environment(Map<String, String> environment, boolean notify, Consumer<String> out) {
+        this.env = Map.copyOf(environment);
+        this.terminalOut = out;
+        this.notifier = new Notifier(notify, env, text -> {
+            if (!hungUp) {
+                terminalOut.accept(text);
+            }
+        });
+    }
+
+    private static void writeToStdout(String text) {
+        System.out.print(text);
+        System.out.flush();
     }
 
     /** Where the scheduler sends its events; safe from any thread, never blocks. */
@@ -137,6 +169,7 @@ public final class TuiApp {
             startRun(Map.of());
         } else {
             dialog = new RecoveryDialog(orphans);
+            notifier.notify(orphans.size() + " unfinished task(s) wait for a choice");
         }
     }
 
@@ -146,7 +179,8 @@ public final class TuiApp {
             terminalScreen.getTerminal().addResizeListener((t, size) -> inbox.post(new UiInbox.Resized()));
         }
         begin(orphans, starter);
-        try (KeyReader keys = KeyReader.start(screen, inbox)) {
+        try (KeyReader reader = KeyReader.start(screen, inbox)) {
+            this.keys = reader;
             while (!done()) {
                 UiInbox.Message message;
                 try {
@@ -258,6 +292,8 @@ public final class TuiApp {
                 overlays.help(g, size, KeyBindings.in(scope), "Keys (any key closes this)", state);
             } else if (state.confirmQuit) {
                 overlays.confirmQuit(g, size, (int) view.count(TaskStatus.IN_PROGRESS));
+            } else if (state.confirmAbort != null) {
+                overlays.confirmAbort(g, size, state.confirmAbort);
             }
         }
         if (glyphs.ascii()) {
@@ -308,7 +344,7 @@ public final class TuiApp {
     }
 
     private KeyBindings.Scope scope() {
-        if (state.confirmQuit) {
+        if (state.confirmQuit || state.confirmAbort != null) {
             return KeyBindings.Scope.CONFIRM;
         }
         if (state.input != null) {
@@ -341,12 +377,27 @@ public final class TuiApp {
     private void apply(RunEvent event) {
         TaskView shown = state.outputOffset > 0 && !view.tasks.isEmpty() ? view.tasks.get(state.selected) : null;
         long end = shown == null ? 0 : shown.output.end();
+        boolean wasIdle = view.idle != null;
         view.apply(event);
+        notifyAbout(event, wasIdle);
         if (shown != null) {
             state.outputOffset = (int) Math.min(Integer.MAX_VALUE, state.outputOffset + shown.output.end() - end);
         }
         if (state.follow) {
             follow();
+        }
+    }
+
+    private void notifyAbout(RunEvent event, boolean wasIdle) {
+        if (event instanceof RunEvent.StateChanged change
+                && change.after().status() == TaskStatus.FAILED
+                && change.before().status() != TaskStatus.FAILED) {
+            notifier.notify(change.after().id() + " failed");
+        } else if (event instanceof RunEvent.Idle idle && !wasIdle && !hungUp) {
+            notifier.notify(
+                    idle.summary().outcome() == RunSummary.Outcome.COMPLETED
+                            ? "all tasks done"
+                            : "nothing more can run: " + idle.summary().failed() + " failed");
         }
     }
 
@@ -499,10 +550,121 @@ public final class TuiApp {
                 .forEach(t -> scheduler.retry(t.task.id()));
     }
 
+    /** Aborts at once a task of the local agent (its steps are rerun); asks first for an agent's, whose turn it cuts. */
     void abortSelected() {
-        String id = selectedTask().task.id();
+        TaskView task = selectedTask();
+        if (dev.planexec.plan.Agents.LOCAL.equals(task.agent)) {
+            abort(task.task.id());
+        } else {
+            state.confirmAbort = task.task.id();
+        }
+    }
+
+    private void abort(String id) {
         scheduler.abort(id);
-        view.note(id + ": aborting");
+        view.note(id, id + ": aborting");
+    }
+
+    boolean canOpen() {
+        TaskView t = selectedTask();
+        return t != null
+                && t.task.sessionId() != null
+                && t.task.status() != TaskStatus.IN_PROGRESS
+                && AgentCli.resume(t.agent, t.task.sessionId()).isPresent();
+    }
+
+    boolean hasSession() {
+        TaskView t = selectedTask();
+        return t != null && t.task.sessionId() != null;
+    }
+
+    boolean hasOutput() {
+        TaskView t = selectedTask();
+        return t != null && t.output.size() > 0;
+    }
+
+    /** {@code o}: the session in its agent's own CLI, in the task's folder; the UI returns when the CLI exits. */
+    void openSession() {
+        TaskView t = selectedTask();
+        var command = AgentCli.resume(t.agent, t.task.sessionId());
+        String cwd = t.task.sessionContext().get("cwd");
+        java.nio.file.Path dir = cwd != null && java.nio.file.Files.isDirectory(java.nio.file.Path.of(cwd))
+                ? java.nio.file.Path.of(cwd)
+                : java.nio.file.Path.of("").toAbsolutePath();
+        runInPlaceOfTheUi(command.get(), dir);
+    }
+
+    /** {@code v}: the task's whole output as text in {@code $PAGER} (default {@code less -R}). */
+    void pager() {
+        TaskView t = selectedTask();
+        java.nio.file.Path file = null;
+        try {
+            file = java.nio.file.Files.createTempFile(
+                    "planexec-transcript-",
+                    ".txt",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            java.nio.file.Files.writeString(file, Transcript.of(t, glyphs));
+            String pager = env.getOrDefault("PAGER", "");
+            // $PAGER may hold arguments ("less -R"): the shell splits it, the file is passed as its own argument.
+            runInPlaceOfTheUi(
+                    List.of("/bin/sh", "-c", (pager.isBlank() ? "less -R" : pager) + " \"$1\"", "sh", file.toString()),
+                    java.nio.file.Path.of("").toAbsolutePath());
+        } catch (IOException e) {
+            view.note("cannot write the transcript: " + e.getMessage());
+        } finally {
+            if (file != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // A temporary file of ours, 0600: the OS's temp cleaning takes it.
+                }
+            }
+        }
+    }
+
+    /** {@code y}: the session id to the clipboard through the terminal (OSC 52), which works over SSH too. */
+    void copySessionId() {
+        String id = selectedTask().task.sessionId();
+        String encoded =
+                java.util.Base64.getEncoder().encodeToString(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        terminalOut.accept("\033]52;c;" + encoded + "\007");
+        view.note("copied " + id + " (if the terminal allows OSC 52)");
+    }
+
+    /**
+     * Gives the terminal to a program (a pager, an agent's CLI) and takes it back when it exits: keys stop being
+     * read, the screen is left as planexec found it, and is drawn whole again after. The run goes on meanwhile.
+     */
+    private void runInPlaceOfTheUi(List<String> command, java.nio.file.Path dir) {
+        if (keys != null) {
+            keys.pause();
+        }
+        try {
+            screen.stopScreen();
+            Process process = dev.planexec.agent.process.ProcessTrees.launch(
+                    new ProcessBuilder(command).directory(dir.toFile()).inheritIO());
+            dev.planexec.agent.process.ProcessReaper.register(process.toHandle());
+            try {
+                process.waitFor();
+            } finally {
+                dev.planexec.agent.process.ProcessReaper.unregister(process.toHandle());
+            }
+        } catch (IOException e) {
+            view.note("cannot run " + command.get(0) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                screen.startScreen();
+            } catch (IOException e) {
+                hungUp();
+            }
+            resized = true; // a complete redraw
+            if (keys != null) {
+                keys.resume();
+            }
+        }
     }
 
     void dialogMove(int delta) {
@@ -529,12 +691,19 @@ public final class TuiApp {
     }
 
     void confirmQuit() {
+        if (state.confirmAbort != null) {
+            String id = state.confirmAbort;
+            state.confirmAbort = null;
+            abort(id);
+            return;
+        }
         state.confirmQuit = false;
         stop();
     }
 
     void cancelQuit() {
         state.confirmQuit = false;
+        state.confirmAbort = null;
     }
 
     /** Ctrl+C on the screen: as SIGINT. */

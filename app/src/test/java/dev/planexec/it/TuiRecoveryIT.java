@@ -132,7 +132,7 @@ class TuiRecoveryIT {
         try (TmuxSession tmux = TmuxSession.start(dir, fixture.launch("plans/demo.json --concurrency 1"), 120, 40)) {
             tmux.send("c");
             tmux.awaitText("FINISHED: not all done", RUN);
-            tmux.send("j"); // setup, then fetch-content
+            tmux.send("/", TASK, "Enter"); // the list filtered to it selects it
             // The status bar offers s once the held task is selected.
             tmux.awaitScreen(
                     s -> s.contains(TASK + " · Write the page sources") && s.contains(" s start "), START, "s on it");

@@ -50,7 +50,7 @@ class TuiRetryIT {
             String failed = tmux.awaitScreen(
                     s -> s.contains("FINISHED: not all done") && s.contains(" ? help"), RUN, "the run to fail");
             assertTrue(Pattern.compile("(?m)^✘ compile ").matcher(failed).find(), failed);
-            tmux.send("j"); // prepare, then compile: the list is in dependency order
+            tmux.send("e"); // the next failed task (follow mode showed the task that ran last)
             // The status bar offers r once the failed task is selected.
             tmux.awaitScreen(
                     s -> s.contains("compile · Compile (fails)") && s.contains(" r retry "), START, "r on compile");
