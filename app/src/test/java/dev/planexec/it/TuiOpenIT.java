@@ -1,7 +1,6 @@
 package dev.planexec.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -43,10 +42,15 @@ class TuiOpenIT {
     @Test
     void o_runs_the_agents_cli_on_the_session_and_v_the_pager_on_the_output_and_the_ui_comes_back() throws Exception {
         fixture = new TuiRunIT.Fixture(dir);
+        java.util.Set<Path> before = transcripts();
         Path work = Files.createDirectories(dir.resolve("work"));
         Path bin = Files.createDirectories(dir.resolve("bin"));
         script(bin.resolve("claude"), "printf '%s\\n' \"$@\" \"$PWD\" > '" + dir.resolve("claude-got") + "'");
-        script(bin.resolve("pager"), "cat \"$1\" > '" + dir.resolve("pager-got") + "'");
+        // The file is the last argument; what $PAGER holds before it ("--flag") comes first.
+        script(
+                bin.resolve("pager"),
+                "for a in \"$@\"; do f=\"$a\"; done; { echo \"args: $*\"; cat \"$f\"; } > '" + dir.resolve("pager-got")
+                        + "'");
         fixture.writePlan(
                 "open",
                 """
@@ -66,8 +70,11 @@ class TuiOpenIT {
             tmux.send("/", "local-one", "Enter");
             tmux.awaitScreen(s -> s.contains("│ local-one · Says hello"), START, "local-one selected");
             tmux.send("v");
-            TuiRunIT.Fixture.await(() -> Files.exists(dir.resolve("pager-got")), START, "the pager to run");
+            // The stand-in writes as it reads: wait for the whole transcript (its last line).
+            TuiRunIT.Fixture.await(
+                    () -> read(dir.resolve("pager-got")).contains("exit code 0"), START, "the pager to get the output");
             String paged = Files.readString(dir.resolve("pager-got"));
+            assertTrue(paged.startsWith("args: --flag /"), paged);
             assertTrue(paged.contains("local-one · Says hello"), paged);
             assertTrue(paged.contains("hello from the step"), paged);
             assertTrue(paged.contains("▶ step 1/1"), "the output as text, markers spelled out:\n" + paged);
@@ -83,7 +90,8 @@ class TuiOpenIT {
                     START,
                     "the claude task selected, o offered");
             tmux.send("o");
-            TuiRunIT.Fixture.await(() -> Files.exists(dir.resolve("claude-got")), START, "the CLI to run");
+            TuiRunIT.Fixture.await(
+                    () -> read(dir.resolve("claude-got")).contains(work.toString()), START, "the CLI to run");
             List<String> got = Files.readAllLines(dir.resolve("claude-got"));
             assertEquals(List.of("--resume", "11111111-2222-3333-4444-555555555555", work.toString()), got);
             tmux.awaitScreen(
@@ -95,11 +103,14 @@ class TuiOpenIT {
             tmux.send("q");
             assertEquals(0, tmux.awaitExit(START));
         }
+        assertEquals(before, transcripts(), "the transcript file is deleted after the pager");
+    }
+
+    /** The transcript files in the temp folder now. */
+    private static java.util.Set<Path> transcripts() throws java.io.IOException {
         try (var temp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            assertFalse(
-                    temp.anyMatch(p -> p.getFileName().toString().startsWith("planexec-transcript-")
-                            && read(p).contains("hello from the step")),
-                    "the transcript file is deleted after the pager");
+            return temp.filter(p -> p.getFileName().toString().startsWith("planexec-transcript-"))
+                    .collect(java.util.stream.Collectors.toSet());
         }
     }
 
