@@ -13,9 +13,11 @@ import picocli.CommandLine.ParentCommand;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
+            // One sentence per entry: picocli wraps each to the terminal, so a sentence split over two entries would
+            // break mid-line.
             "Run a plan: each task in its own agent session, in dependency order.",
-            "On a terminal it opens the full-screen UI; with --plain, or when stdout is not a terminal, it prints",
-            "one line per task state change."
+            "On a terminal it opens the full-screen UI; with --plain, or when stdout is not a terminal, it prints one"
+                    + " line per task state change."
         })
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
