@@ -489,7 +489,7 @@ public final class TuiApp {
     }
 
     boolean canPause() {
-        return live() && !view.paused;
+        return live() && !view.paused && view.idle == null;
     }
 
     boolean isPaused() {
