@@ -49,6 +49,8 @@ final class TuiRun {
             screen = new DefaultTerminalFactory(System.out, System.in, charset)
                     .setForceTextTerminal(true)
                     .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
+                    // Clicks and the wheel (Shift+drag still selects text in most terminals).
+                    .setMouseCaptureMode(com.googlecode.lanterna.terminal.MouseCaptureMode.CLICK_RELEASE)
                     .createScreen();
             screen.startScreen();
         } catch (IOException e) {

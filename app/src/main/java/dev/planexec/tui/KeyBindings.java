@@ -198,6 +198,14 @@ final class KeyBindings {
                     .when(TuiApp::hasSession)
                     .keys(ch('y'))
                     .does(TuiApp::copySessionId),
+            bind(
+                            SCREEN,
+                            "mouse",
+                            "click a task to select it, or the output to focus it; the wheel scrolls the output",
+                            null,
+                            9)
+                    .keys(type(KeyType.MouseEvent))
+                    .does(TuiApp::mouse),
             bind(SCREEN, "q", "quit (asks first while tasks run, then stops them gracefully)", "quit", 0)
                     .keys(ch('q'))
                     .does(TuiApp::quit),

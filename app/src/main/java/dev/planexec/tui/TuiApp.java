@@ -728,6 +728,38 @@ public final class TuiApp {
         return live() && !state.follow && view.anyRunning();
     }
 
+    /** A click selects the task under it (or focuses the output); the wheel scrolls the output three lines. */
+    void mouse() {
+        if (!(key instanceof com.googlecode.lanterna.input.MouseAction action)) {
+            return;
+        }
+        switch (action.getActionType()) {
+            case SCROLL_UP -> scrollOutput(3);
+            case SCROLL_DOWN -> scrollOutput(-3);
+            case CLICK_DOWN ->
+                click(action.getPosition().getColumn(), action.getPosition().getRow());
+            default -> {}
+        }
+    }
+
+    private void click(int column, int row) {
+        int listTop = 2;
+        if (state.maximized || row < listTop || row >= screen.getTerminalSize().getRows() - 1) {
+            return;
+        }
+        if (column > ExecuteScreen.listWidth(screen.getTerminalSize().getColumns(), state)) {
+            state.outputFocused = true;
+            return;
+        }
+        List<RunView.Row> rows = ExecuteScreen.visibleRows(view, state);
+        int index = state.listTop + row - listTop;
+        if (index < rows.size() && !rows.get(index).isHeader()) {
+            state.follow = false;
+            state.outputFocused = false;
+            selectTask(rows.get(index).task());
+        }
+    }
+
     void followOn() {
         state.follow = true;
         follow();

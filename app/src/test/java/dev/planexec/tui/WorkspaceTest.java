@@ -297,6 +297,26 @@ class WorkspaceTest {
         }
     }
 
+    @Test
+    void a_click_selects_a_task_and_the_wheel_scrolls_the_output() {
+        Plan plan = demoPlan();
+        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
+            tui.begin(List.of(), silent(dir));
+            everyState(tui, plan);
+            tui.press(new com.googlecode.lanterna.input.MouseAction(
+                    com.googlecode.lanterna.input.MouseActionType.CLICK_DOWN,
+                    1,
+                    new com.googlecode.lanterna.TerminalPosition(5, 4)));
+            assertShows(tui.vt, "│ lint · Check the style");
+            tui.type("k").post(TuiFixtures.lines("build", 40)).render();
+            tui.press(new com.googlecode.lanterna.input.MouseAction(
+                    com.googlecode.lanterna.input.MouseActionType.SCROLL_UP,
+                    4,
+                    new com.googlecode.lanterna.TerminalPosition(50, 15)));
+            assertShows(tui.vt, "· 3 up ───");
+        }
+    }
+
     private static void assertAscii(VirtualTui tui) {
         for (int row = 0; row < 24; row++) {
             for (int col = 0; col < 80; col++) {
