@@ -1,8 +1,6 @@
 package dev.planexec.cli;
 
 import com.googlecode.lanterna.screen.Screen;
-import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
-import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.planexec.agent.process.ProcessReaper;
 import dev.planexec.console.LinePrinter;
 import dev.planexec.plan.Plan;
@@ -46,12 +44,7 @@ final class TuiRun {
         Charset charset = context.utf8() ? java.nio.charset.StandardCharsets.UTF_8 : Charset.defaultCharset();
         Screen screen;
         try {
-            screen = new DefaultTerminalFactory(System.out, System.in, charset)
-                    .setForceTextTerminal(true)
-                    .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
-                    // Clicks and the wheel (Shift+drag still selects text in most terminals).
-                    .setMouseCaptureMode(com.googlecode.lanterna.terminal.MouseCaptureMode.CLICK_RELEASE)
-                    .createScreen();
+            screen = dev.planexec.tui.UnicodeTerminal.openScreen(System.in, System.out, charset);
             screen.startScreen();
         } catch (IOException e) {
             throw PlanexecException.invalidInput(

@@ -115,7 +115,7 @@ final class ExecuteScreen {
                 + Text.duration(view.elapsed(now)) + " ";
         String left = " planexec" + dot + view.planName + (view.planAgent == null ? "" : dot + view.planAgent);
         theme.header(g);
-        g.putString(0, 0, Text.fit(left, width - right.length()));
+        Cells.put(g, 0, 0, Text.fit(left, width - right.length()));
         theme.normal(g);
         g.putString(width - right.length(), 0, right);
     }
@@ -219,7 +219,7 @@ final class ExecuteScreen {
             String line = Text.fit(t.id(), idWidth) + " " + Text.fit(t.title(), titleWidth)
                     + (agentWidth > 0 ? " " + Text.fit(task.agent, agentWidth - 1) : "") + " "
                     + Text.fit(elapsed, 6);
-            g.putString(2, y, Text.fit(line, width - 2));
+            Cells.put(g, 2, y, Text.fit(line, width - 2));
         }
         if (filtered) {
             theme.key(g);
@@ -319,7 +319,7 @@ final class ExecuteScreen {
                 case DIM -> theme.dim(g);
                 case PLAIN -> theme.normal(g);
             }
-            g.putString(left, y++, Text.fit(line.text(), width));
+            Cells.put(g, left, y++, Text.fit(line.text(), width));
         }
         outputPane(g, left, y, width, top + height - y, task, state);
     }
@@ -350,7 +350,7 @@ final class ExecuteScreen {
         }
         String position = lines.isEmpty() ? "" : "line " + (bottom + 1) + " of " + lines.size() + " ";
         String dot = glyphs.dot() + " ";
-        String title = " output " + dot + position + dot
+        String title = " output " + dot + position + (position.isEmpty() ? "" : dot)
                 + (state.outputOffset == 0 ? "following " : state.outputOffset + " up ")
                 + (state.wrap ? dot + "wrap " : state.hscroll > 0 ? dot + "+" + state.hscroll + " cols " : "")
                 + (state.search == null ? "" : dot + "/" + state.search + " ");
@@ -409,7 +409,7 @@ final class ExecuteScreen {
             g.putString(left, y, marker + " ");
         }
         String text = Text.fit(row.text(), width - indent);
-        g.putString(left + indent, y, text);
+        Cells.put(g, left + indent, y, text);
         if (search != null && !search.isEmpty()) {
             String lower = row.text().toLowerCase(java.util.Locale.ROOT);
             String needle = search.toLowerCase(java.util.Locale.ROOT);

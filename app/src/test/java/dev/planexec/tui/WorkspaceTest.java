@@ -317,6 +317,28 @@ class WorkspaceTest {
         }
     }
 
+    @Test
+    void emoji_in_titles_show_whole_at_their_width() {
+        Plan plan = TuiFixtures.plan(
+                "emoji",
+                "Emoji",
+                TuiFixtures.task("ship", "Ship it 🚀 now", "Launch 🚀.", List.of(), List.of()),
+                TuiFixtures.task("wait", "Wait", "", List.of(), List.of()));
+        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
+            tui.begin(List.of(), silent(dir));
+            int[] at = find(tui.vt, "Ship it ");
+            String rocket = tui.vt.getCharacter(at[0] + 8, at[1]).getCharacterString();
+            assertEquals("🚀", rocket, tui.text());
+            assertTrue(tui.vt.getCharacter(at[0] + 8, at[1]).isDoubleWidth());
+            assertEquals("n", tui.vt.getCharacter(at[0] + 11, at[1]).getCharacterString(), "after two columns");
+            // The separator stays in its column on the emoji's row as on the others.
+            assertEquals("│", tui.vt.getCharacter(34, at[1]).getCharacterString());
+            assertEquals("│", tui.vt.getCharacter(34, at[1] + 1).getCharacterString());
+            assertFalse(line(tui.vt, at[1]).contains("?"), line(tui.vt, at[1]));
+            assertShows(tui.vt, "│ Launch 🚀.");
+        }
+    }
+
     private static void assertAscii(VirtualTui tui) {
         for (int row = 0; row < 24; row++) {
             for (int col = 0; col < 80; col++) {
