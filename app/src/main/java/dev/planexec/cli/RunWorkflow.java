@@ -50,6 +50,7 @@ final class RunWorkflow {
      * @param plain line mode even on a terminal
      * @param model {@code --model}: the model prompt-driven agents ask for, or {@code null} for their default
      * @param copilotUrls {@code --copilot-url}: Copilot servers, {@code HOST:PORT}; empty for none given
+     * @param notifications the full-screen UI rings and notifies when the run needs the user ({@code --no-notify}: not)
      */
     record Request(
             Path planFile,
@@ -58,7 +59,8 @@ final class RunWorkflow {
             OrphanPolicy orphans,
             boolean plain,
             String model,
-            List<String> copilotUrls) {}
+            List<String> copilotUrls,
+            boolean notifications) {}
 
     int run(Request request) {
         Plan plan = load(request.planFile());
