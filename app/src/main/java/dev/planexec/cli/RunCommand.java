@@ -15,9 +15,11 @@ import picocli.CommandLine.ParentCommand;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
+            // One sentence per entry: picocli wraps each to the terminal, so a sentence split over two entries would
+            // break mid-line.
             "Run a plan: each task in its own agent session, in dependency order.",
-            "On a terminal it opens the full-screen UI; with --plain, or when stdout is not a terminal, it prints",
-            "one line per task state change."
+            "On a terminal it opens the full-screen UI; with --plain, or when stdout is not a terminal, it prints one"
+                    + " line per task state change."
         })
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
@@ -72,6 +74,12 @@ final class RunCommand implements Callable<Integer> {
                     + " (default: worktree for a plan with prompt-driven tasks in a git repository, else none).")
     String isolation;
 
+    @Option(
+            names = "--no-notify",
+            description = "No bell or desktop notification when the run ends, a task fails or the recovery dialog "
+                    + "waits (also: PLANEXEC_NOTIFY=0).")
+    boolean noNotify;
+
     @Override
     public Integer call() {
         if (isolation != null && !isolation.equals("worktree") && !isolation.equals("none")) {
@@ -88,6 +96,6 @@ final class RunCommand implements Callable<Integer> {
         OrphanPolicy policy = OrphanPolicy.parse(onOrphans);
         return new RunWorkflow(parent.context)
                 .run(new RunWorkflow.Request(
-                        plan, agent, concurrency, policy, plain, model, copilotServers.urls, isolation));
+                        plan, agent, concurrency, policy, plain, model, copilotServers.urls, !noNotify, isolation));
     }
 }

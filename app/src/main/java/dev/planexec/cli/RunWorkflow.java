@@ -53,6 +53,7 @@ final class RunWorkflow {
      * @param plain line mode even on a terminal
      * @param model {@code --model}: the model prompt-driven agents ask for, or {@code null} for their default
      * @param copilotUrls {@code --copilot-url}: Copilot servers, {@code HOST:PORT}; empty for none given
+     * @param notifications the full-screen UI rings and notifies when the run needs the user ({@code --no-notify}: not)
      * @param isolation {@code --isolation}: {@code worktree}, {@code none}, or {@code null} for the plan's own
      */
     record Request(
@@ -63,6 +64,7 @@ final class RunWorkflow {
             boolean plain,
             String model,
             List<String> copilotUrls,
+            boolean notifications,
             String isolation) {}
 
     int run(Request request) {

@@ -62,6 +62,8 @@ public final class Scheduler {
 
     private final ExecutorService helpers = Executors.newCachedThreadPool(daemon("planexec-abort"));
     private volatile boolean stopping;
+    /** Kept open by the UI: idle is not the end, a retry may still come; see {@link #stayOpen}. */
+    private volatile boolean open;
 
     private final Isolations isolations;
     private final TaskRunner runner;
@@ -114,6 +116,19 @@ public final class Scheduler {
         inbox.add(new Message.Abort(taskId));
     }
 
+    /**
+     * Before {@link #run}: the run does not end when nothing is left to run, but reports {@link RunEvent.Idle} and
+     * waits for a {@link #retry} (the full-screen UI, where the user can still act) until {@link #close}.
+     */
+    public void stayOpen() {
+        open = true;
+    }
+
+    /** Ends a run kept open as soon as nothing runs; unlike {@link #stop} it aborts nothing. */
+    public void close() {
+        inbox.add(new Message.Close());
+    }
+
     /** Ids of the tasks running now. */
     public Set<String> runningTasks() {
         return Set.copyOf(running.keySet());
@@ -163,6 +178,7 @@ public final class Scheduler {
         SaveFailedException saveFailure = null;
         List<RunEvent.StateChanged> unpublished = new ArrayList<>();
         long unsaved = 0;
+        boolean reportedIdle = false;
         try {
             while (true) {
                 List<Start> starts = new ArrayList<>();
@@ -213,9 +229,14 @@ public final class Scheduler {
                     unpublished.clear();
                 }
                 boolean idle = running.isEmpty();
-                if (idle && (stopping || saveFailure != null || (ready.isEmpty() && !paused))) {
+                boolean nothingToStart = ready.isEmpty() && !paused;
+                if (idle && (stopping || saveFailure != null || (nothingToStart && !open))) {
                     break;
                 }
+                if (idle && nothingToStart && !reportedIdle) {
+                    listener.onEvent(new RunEvent.Idle(summarize(startNanos, null)));
+                }
+                reportedIdle = idle && nothingToStart;
                 Message message = inbox.poll(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
                 if (message == null) {
                     // Nothing happened for a while: an edit of the file is taken in now, not at the next save.
@@ -257,6 +278,8 @@ public final class Scheduler {
                     }
                 } else if (message instanceof Message.Stop) {
                     abortAll();
+                } else if (message instanceof Message.Close) {
+                    open = false;
                 } else if (message instanceof Message.Pause pause) {
                     paused = pause.paused();
                 } else if (message instanceof Message.Abort abort) {
@@ -570,6 +593,8 @@ public final class Scheduler {
 
         /** An edit of the file changed the tasks, or what they depend on. */
         record PlanChanged() implements Message {}
+
+        record Close() implements Message {}
 
         record Pause(boolean paused) implements Message {}
 
