@@ -63,6 +63,8 @@ final class PlanWriter {
         optional(known, "updatedAt", plan.updatedAt(), plan.source());
         optional(known, "agent", plan.agent(), plan.source());
         optional(known, "workingDirectory", plan.workingDirectory(), plan.source());
+        optionalNumber(known, "retries", plan.retries(), plan.source());
+        optionalNumber(known, "retryDelaySeconds", plan.retryDelaySeconds(), plan.source());
         known.put("tasks", g -> {
             g.writeStartArray();
             for (Task task : plan.tasks()) {
@@ -109,6 +111,15 @@ final class PlanWriter {
         if (!task.notes().isEmpty() || has(source, "notes")) {
             known.put("notes", g -> writeStrings(g, task.notes()));
         }
+        optionalNumber(known, "retries", task.retries(), source);
+        optionalNumber(known, "retryDelaySeconds", task.retryDelaySeconds(), source);
+        if (!task.usage().isNone() || has(source, "usage")) {
+            known.put("usage", g -> writeUsage(g, task.usage()));
+        }
+        if (!task.retryState().attemptErrors().isEmpty() || has(source, "attemptErrors")) {
+            known.put("attemptErrors", g -> writeStrings(g, task.retryState().attemptErrors()));
+        }
+        optional(known, "nextAttemptAt", task.retryState().nextAttemptAt(), source);
         writeObject(gen, source, known);
     }
 
@@ -161,6 +172,30 @@ final class PlanWriter {
         } else if (has(source, field)) {
             known.put(field, JsonGenerator::writeNull);
         }
+    }
+
+    private static void optionalNumber(Map<String, FieldWriter> known, String field, Integer value, ObjectNode source) {
+        if (value != null) {
+            known.put(field, g -> g.writeNumber(value));
+        } else if (has(source, field)) {
+            known.put(field, JsonGenerator::writeNull);
+        }
+    }
+
+    private static void writeUsage(JsonGenerator gen, Usage usage) throws IOException {
+        gen.writeStartObject();
+        gen.writeNumberField("inputTokens", usage.inputTokens());
+        gen.writeNumberField("outputTokens", usage.outputTokens());
+        gen.writeNumberField("cachedTokens", usage.cachedTokens());
+        if (usage.costUsd() != null) {
+            // Rounded to a millionth of a dollar: sums of doubles would otherwise write 0.30000000000000004.
+            gen.writeNumberField(
+                    "costUsd",
+                    java.math.BigDecimal.valueOf(usage.costUsd())
+                            .setScale(6, java.math.RoundingMode.HALF_UP)
+                            .stripTrailingZeros());
+        }
+        gen.writeEndObject();
     }
 
     private static boolean has(ObjectNode source, String field) {

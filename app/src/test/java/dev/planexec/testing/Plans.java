@@ -135,6 +135,11 @@ public final class Plans {
             return this;
         }
 
+        public Builder planField(String name, int value) {
+            root.put(name, value);
+            return this;
+        }
+
         public String json() {
             try {
                 return JSON.writeValueAsString(root) + "\n";
