@@ -4,6 +4,7 @@ import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.graphics.TextGraphics;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.plan.Usage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,10 +67,23 @@ final class ExecuteScreen {
         return true;
     }
 
+    /** {@code HH:MM:SS} in the local time zone, of a time as the plan file writes it. */
+    private static String clockTime(String timestamp) {
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                    .withZone(java.time.ZoneId.systemDefault())
+                    .format(Instant.parse(timestamp));
+        } catch (java.time.format.DateTimeParseException e) {
+            return timestamp;
+        }
+    }
+
     private void header(TextGraphics g, int width, RunView view, Instant now) {
         long done = view.count(TaskStatus.DONE);
         long failed = view.count(TaskStatus.FAILED);
+        Usage usage = view.usage();
         String right = done + "/" + view.tasks.size() + " done" + (failed > 0 ? " · " + failed + " failed" : "") + " · "
+                + (usage.isNone() ? "" : Usage.compact(usage.totalTokens()) + " tok · ")
                 + Text.duration(view.elapsed(now)) + " ";
         String left = " planexec · " + view.planName + (view.planAgent == null ? "" : " · " + view.planAgent);
         theme.header(g);
@@ -190,6 +204,15 @@ final class ExecuteScreen {
             t.status().json() + " · " + task.agent + (elapsed.isEmpty() ? "" : " · " + elapsed)
                     + (t.attempts() > 0 ? " · attempt " + t.attempts() : "")
         });
+        if (t.waitsToRetry()) {
+            lines.add(new String[] {
+                "status:in_progress",
+                "waiting to retry at " + clockTime(t.retryState().nextAttemptAt())
+            });
+        }
+        if (!t.usage().isNone()) {
+            lines.add(new String[] {"dim", "tokens " + t.usage().describe()});
+        }
         lines.add(new String[] {"", "session " + (t.sessionId() == null ? "-" : t.sessionId())});
         if (!t.sessionContext().isEmpty()) {
             var c = t.sessionContext();
