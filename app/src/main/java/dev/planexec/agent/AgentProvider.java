@@ -1,5 +1,7 @@
 package dev.planexec.agent;
 
+import java.util.Optional;
+
 /**
  * Makes one backend's runtime; listed in {@code META-INF/services} so adding an agent touches one folder.
  */
@@ -25,4 +27,17 @@ public interface AgentProvider {
      * @throws AgentException with a one-line message saying what to install or set, if it cannot be used here
      */
     AgentRuntime open(AgentEnvironment environment) throws AgentException;
+
+    /** How {@code planexec agents install} installs this agent's CLI; empty for an agent it cannot install. */
+    default Optional<NpmCli> npm() {
+        return Optional.empty();
+    }
+
+    /**
+     * This agent here, for {@code planexec agents}: the CLI it would use, its version, and whether it is ready (with
+     * what to do if not). Never throws; a problem is a row that is not ready. The default: built in, always ready.
+     */
+    default AgentStatus status(AgentEnvironment environment) {
+        return new AgentStatus(name(), null, "built in", null, null, true, "built in");
+    }
 }

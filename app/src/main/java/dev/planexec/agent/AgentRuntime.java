@@ -1,6 +1,7 @@
 package dev.planexec.agent;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,24 @@ public interface AgentRuntime extends AutoCloseable {
      * @throws AgentException with a one-line message saying what to do
      */
     default void checkReady() throws AgentException {}
+
+    /**
+     * Where a session about to be created or resumed will run, as entries the scheduler adds to the task's
+     * {@code sessionContext} in the plan, saved before the session is created or resumed (write-ahead), so a later
+     * run resumes it in the same place. {@code recorded} is the task's {@code sessionContext} as the plan has it (for
+     * a resumed session, where it ran before). The default: one place only, nothing to record.
+     */
+    default Map<String, String> place(String sessionId, Map<String, String> recorded) {
+        return Map.of();
+    }
+
+    /**
+     * What the user should know about this backend before the run, a line each, e.g. that its CLI is newer than the
+     * newest planexec is tested with. The default has nothing to say.
+     */
+    default List<String> notices() {
+        return List.of();
+    }
 
     /** The sessions this backend knows that match {@code filter}, newest activity first. */
     List<SessionInfo> list(SessionFilter filter) throws AgentException;

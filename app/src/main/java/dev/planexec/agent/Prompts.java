@@ -13,23 +13,26 @@ public final class Prompts {
     private Prompts() {}
 
     /**
-     * The first prompt of a task's session. Its first line is the task's id and title; then the plan, the task's
-     * description and acceptance criteria, the tasks it depends on with what each did, the plan's other tasks, and
-     * the request to say per acceptance criterion whether it is met.
+     * The first prompt of a task's session. Its first line is the task's title and id, which is what a CLI's session
+     * picker ({@code copilot --resume}, {@code claude --resume}) shows of a session, so a person can find a task's
+     * session among the others; then the plan, the task's description and acceptance criteria, the tasks it depends
+     * on with what each did, the plan's other tasks, and the request to say per acceptance criterion whether it is
+     * met.
      */
     public static String first(TaskBrief task) {
         StringBuilder p = new StringBuilder();
-        p.append("Task ")
-                .append(task.taskId())
-                .append(": ")
-                .append(task.title())
-                .append('\n');
-        p.append("\nYou are executing this one task of the plan \"")
+        p.append(firstLine(task)).append("\n\n");
+        p.append("You are executing one task of the plan \"")
                 .append(task.planName())
                 .append("\".\n");
         if (!task.planDescription().isBlank()) {
             p.append("Plan: ").append(task.planDescription()).append('\n');
         }
+        p.append("\nTask ")
+                .append(task.taskId())
+                .append(": ")
+                .append(task.title())
+                .append('\n');
         if (!task.description().isBlank()) {
             p.append('\n').append(task.description()).append('\n');
         }
@@ -50,6 +53,12 @@ public final class Prompts {
         }
         p.append('\n').append(closing(task));
         return p.toString();
+    }
+
+    /** {@code Title (planexec task ID)}, on one line whatever the title holds. */
+    static String firstLine(TaskBrief task) {
+        String title = task.title().replaceAll("\\s+", " ").strip();
+        return (title.isEmpty() ? task.taskId() : title) + " (planexec task " + task.taskId() + ")";
     }
 
     /** For a session that already holds the task's conversation. */

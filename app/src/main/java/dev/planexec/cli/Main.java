@@ -11,9 +11,8 @@ import picocli.CommandLine;
 
 /** The entry point: builds the command line, runs it, maps every outcome to an exit code. */
 public final class Main {
-    /** Words that name a subcommand or a top-level option; anything else starts {@code run}. */
-    private static final Set<String> TOP_LEVEL =
-            Set.of("run", "validate", "list", "sessions", "reset", "help", "-h", "--help", "-V", "--version");
+    /** Top-level options; a first word that is neither one nor a subcommand's name starts {@code run}. */
+    private static final Set<String> OPTIONS = Set.of("help", "-h", "--help", "-V", "--version");
 
     private Main() {}
 
@@ -36,17 +35,28 @@ public final class Main {
 
     /** Runs planexec with {@code args}; returns the exit code. Never throws, never exits. */
     public static int execute(String[] args, CliContext context) {
-        CommandLine cli = commandLine(context);
+        String[] full = withDefaultCommand(args);
+        CommandLine cli = commandLine(context, full.length == 0 ? "" : full[0]);
         try {
-            return cli.execute(withDefaultCommand(args));
+            return cli.execute(full);
         } finally {
             context.out().flush();
             context.err().flush();
         }
     }
 
-    static CommandLine commandLine(CliContext context) {
+    /**
+     * The command line for a first word: only the subcommand it names is built (each costs reflection at start-up),
+     * none for {@code --version}, all for help, completion and anything else.
+     */
+    static CommandLine commandLine(CliContext context, String first) {
         CommandLine cli = new CommandLine(new PlanexecCommand(context));
+        Class<?> named = PlanexecCommand.SUBCOMMANDS.get(first);
+        if (named != null && !first.equals("completion")) {
+            cli.addSubcommand(first, named);
+        } else if (!first.equals("-V") && !first.equals("--version")) {
+            PlanexecCommand.SUBCOMMANDS.forEach(cli::addSubcommand);
+        }
         cli.setOut(context.out());
         cli.setErr(context.err());
         cli.setParameterExceptionHandler((ex, args) -> {
@@ -72,7 +82,7 @@ public final class Main {
 
     /** {@code planexec plans/demo.json} means {@code planexec run plans/demo.json}. */
     static String[] withDefaultCommand(String[] args) {
-        if (args.length == 0 || TOP_LEVEL.contains(args[0])) {
+        if (args.length == 0 || OPTIONS.contains(args[0]) || PlanexecCommand.SUBCOMMANDS.containsKey(args[0])) {
             return args;
         }
         List<String> all = new ArrayList<>(List.of(args));

@@ -2,6 +2,9 @@ package dev.planexec.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -18,13 +21,6 @@ import picocli.CommandLine.Spec;
             "",
             "  planexec PLAN.json            run a plan (same as 'planexec run PLAN.json')"
         },
-        subcommands = {
-            RunCommand.class,
-            ValidateCommand.class,
-            ListCommand.class,
-            SessionsCommand.class,
-            ResetCommand.class
-        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every task done",
@@ -34,6 +30,13 @@ import picocli.CommandLine.Spec;
             "130:interrupted; the plan was saved"
         })
 public final class PlanexecCommand implements Runnable {
+    /**
+     * The subcommands, in the order help lists them. Not in {@code @Command(subcommands = ...)}: Picocli would build
+     * the model of every one (reflection, annotation proxies) on every start; {@link Main} adds only the one a
+     * command line names, or all of them for help and completion.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
     final CliContext context;
 
     @Spec
@@ -47,6 +50,18 @@ public final class PlanexecCommand implements Runnable {
     public void run() {
         spec.commandLine().usage(context.err());
         throw PlanexecException.invalidInput("name a plan to run, e.g. planexec plans/demo.json");
+    }
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> all = new LinkedHashMap<>();
+        all.put("run", RunCommand.class);
+        all.put("validate", ValidateCommand.class);
+        all.put("list", ListCommand.class);
+        all.put("sessions", SessionsCommand.class);
+        all.put("reset", ResetCommand.class);
+        all.put("agents", AgentsCommand.class);
+        all.put("completion", CompletionCommand.class);
+        return Collections.unmodifiableMap(all);
     }
 
     /** The version from the build. */

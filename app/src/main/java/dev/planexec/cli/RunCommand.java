@@ -4,6 +4,7 @@ import dev.planexec.plan.Agents;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -51,6 +52,9 @@ final class RunCommand implements Callable<Integer> {
                     + "agent's own).")
     String model;
 
+    @Mixin
+    CopilotServerOptions copilotServers = new CopilotServerOptions();
+
     @Option(
             names = "--on-orphans",
             paramLabel = "CHOICE",
@@ -70,6 +74,6 @@ final class RunCommand implements Callable<Integer> {
         }
         OrphanPolicy policy = OrphanPolicy.parse(onOrphans);
         return new RunWorkflow(parent.context)
-                .run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain, model));
+                .run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain, model, copilotServers.urls));
     }
 }

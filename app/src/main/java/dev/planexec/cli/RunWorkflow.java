@@ -1,8 +1,10 @@
 package dev.planexec.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentRegistry;
+import dev.planexec.agent.copilot.ServerAddresses;
 import dev.planexec.console.LinePrinter;
 import dev.planexec.console.OrphanPrompt;
 import dev.planexec.plan.Agents;
@@ -48,8 +50,16 @@ final class RunWorkflow {
     /**
      * @param plain line mode even on a terminal
      * @param model {@code --model}: the model prompt-driven agents ask for, or {@code null} for their default
+     * @param copilotUrls {@code --copilot-url}: Copilot servers, {@code HOST:PORT}; empty for none given
      */
-    record Request(Path planFile, String agent, int concurrency, OrphanPolicy orphans, boolean plain, String model) {}
+    record Request(
+            Path planFile,
+            String agent,
+            int concurrency,
+            OrphanPolicy orphans,
+            boolean plain,
+            String model,
+            List<String> copilotUrls) {}
 
     int run(Request request) {
         Plan plan = load(request.planFile());
@@ -62,14 +72,14 @@ final class RunWorkflow {
         try (PlanLock lock = acquireLock(request.planFile(), printer);
                 AgentPool agents = new AgentPool(
                         AgentRegistry.load(),
-                        new AgentEnvironment(state.root(), context.env(), request.model()),
+                        new AgentEnvironment(state.root(), agentEnv(request, plan), request.model()),
                         request.agent())) {
             // Someone may have changed the file between our first read and the lock: read the locked truth.
             plan = load(request.planFile());
             // The state a run kept beside the plan while the file was not valid comes back into the file first.
             PlanStore store = PlanStore.open(request.planFile(), plan, printer::note);
             plan = store.current();
-            openAgents(plan, agents);
+            openAgents(plan, agents, printer);
             log.info("run " + request.planFile().toAbsolutePath() + " (pid "
                     + ProcessHandle.current().pid() + ")");
 
@@ -125,6 +135,42 @@ final class RunWorkflow {
         }
     }
 
+    /**
+     * The environment agents see: planexec's, with the Copilot servers to use in {@code PLANEXEC_COPILOT_URL}: those of
+     * {@code --copilot-url}, else the plan's {@code copilotUrls}, else the variable as it was.
+     */
+    private Map<String, String> agentEnv(Request request, Plan plan) {
+        List<String> servers =
+                request.copilotUrls().isEmpty() ? planServers(request.planFile(), plan) : request.copilotUrls();
+        if (servers.isEmpty()) {
+            return context.env();
+        }
+        Map<String, String> env = new java.util.HashMap<>(context.env());
+        env.put(ServerAddresses.VARIABLE, String.join(",", servers));
+        return env;
+    }
+
+    /** The plan's {@code copilotUrls}: an array of {@code HOST:PORT} strings. */
+    private static List<String> planServers(Path planFile, Plan plan) {
+        JsonNode field = plan.source() == null ? null : plan.source().get("copilotUrls");
+        if (field == null || field.isNull()) {
+            return List.of();
+        }
+        List<String> servers = new java.util.ArrayList<>();
+        if (field.isArray()) {
+            for (JsonNode item : field) {
+                String problem =
+                        item.isTextual() ? ServerAddresses.problem(item.asText().strip()) : "not text";
+                if (problem != null) {
+                    throw PlanexecException.invalidInput(planFile + ": copilotUrls: " + problem);
+                }
+                servers.add(item.asText().strip());
+            }
+            return servers;
+        }
+        throw PlanexecException.invalidInput(planFile + ": copilotUrls must be an array of \"HOST:PORT\" strings");
+    }
+
     /** Problems the plan file alone does not show: a missing working folder, {@code --agent local} without steps. */
     private static void checkRunnable(Request request, Plan plan) {
         Path planDir = request.planFile().toAbsolutePath().getParent();
@@ -158,9 +204,10 @@ final class RunWorkflow {
 
     /**
      * Opens, before anything runs, every agent that a task still to do needs, and checks it is ready to work (signed
-     * in, its model reachable): a missing or unready one fails now.
+     * in, its model reachable). One that is not is named now, in a line; its tasks fail with that reason when their
+     * turn comes, and the other agents' tasks run.
      */
-    private static void openAgents(Plan plan, AgentPool agents) {
+    private static void openAgents(Plan plan, AgentPool agents, LinePrinter printer) {
         Set<String> needed = new LinkedHashSet<>();
         for (Task task : plan.tasks()) {
             if (task.status() != TaskStatus.DONE) {
@@ -168,11 +215,18 @@ final class RunWorkflow {
             }
         }
         for (String name : needed) {
-            try {
-                agents.runtime(name).checkReady();
-            } catch (AgentException e) {
-                throw PlanexecException.invalidInput(e.getMessage());
-            }
+            agents.prepare(name)
+                    .ifPresentOrElse(
+                            why -> printer.note(name + " agent not ready, its tasks will fail: " + why),
+                            () -> notices(agents, name).forEach(n -> printer.note(name + ": " + n)));
+        }
+    }
+
+    private static List<String> notices(AgentPool agents, String name) {
+        try {
+            return agents.runtime(name).notices();
+        } catch (AgentException e) {
+            return List.of();
         }
     }
 

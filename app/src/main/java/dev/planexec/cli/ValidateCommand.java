@@ -1,8 +1,13 @@
 package dev.planexec.cli;
 
+import dev.planexec.agent.AgentEnvironment;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.run.AgentPool;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -28,6 +33,28 @@ final class ValidateCommand implements Callable<Integer> {
                 .printf(
                         "%s: valid, %d tasks (%d done, %d pending)%n",
                         plan, loaded.tasks().size(), loaded.count(TaskStatus.DONE), loaded.count(TaskStatus.PENDING));
+        noticeUnreadyAgents(loaded);
         return ExitCodes.OK;
+    }
+
+    /**
+     * The plan is valid whatever the agents' state, but an agent that is not ready here is named now, a line each:
+     * its tasks would fail when run.
+     */
+    private void noticeUnreadyAgents(Plan loaded) {
+        CliContext context = parent.context;
+        Set<String> needed = new TreeSet<>();
+        loaded.tasks().stream()
+                .filter(t -> t.status() != TaskStatus.DONE)
+                .forEach(t -> needed.add(AgentPool.agentFor(loaded, t, null)));
+        AgentRegistry registry = AgentRegistry.load();
+        AgentEnvironment environment = new AgentEnvironment(context.stateDir().root(), context.env(), null);
+        for (String name : needed) {
+            registry.find(name)
+                    .map(p -> p.status(environment))
+                    .filter(status -> !status.ready())
+                    .ifPresent(status -> context.out()
+                            .println("notice: " + name + " agent not ready, its tasks would fail: " + status.detail()));
+        }
     }
 }

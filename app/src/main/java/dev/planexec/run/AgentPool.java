@@ -4,11 +4,13 @@ import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentRegistry;
 import dev.planexec.agent.AgentRuntime;
+import dev.planexec.agent.UnreadyRuntime;
 import dev.planexec.plan.Agents;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The backends a run uses, opened on first use and closed together when the run ends.
@@ -52,6 +54,47 @@ public final class AgentPool implements AutoCloseable {
         return registry.find(name)
                 .map(p -> p.newSessionId(planId, taskId))
                 .orElseGet(() -> dev.planexec.agent.SessionIds.newId(planId, taskId));
+    }
+
+    /**
+     * The {@code sessionContext} to write ahead for session {@code sessionId} of agent {@code name}: {@code git} (where
+     * the task works) plus where the backend places the session (see {@link AgentRuntime#place}).
+     *
+     * @param recorded the task's {@code sessionContext} as the plan has it
+     */
+    public Map<String, String> sessionContext(
+            String name, String sessionId, Map<String, String> recorded, Map<String, String> git) {
+        Map<String, String> context = new LinkedHashMap<>(git);
+        try {
+            context.putAll(runtime(name).place(sessionId, recorded));
+        } catch (AgentException e) {
+            // The task fails with this when it runs; it has no place to record.
+        }
+        return context;
+    }
+
+    /**
+     * Opens the backend called {@code name} and checks it can work on tasks here (see {@link
+     * AgentRuntime#checkReady}). One that cannot is kept as an {@link UnreadyRuntime}: its tasks fail, each with the
+     * returned reason, and the other agents' tasks run.
+     *
+     * @return the one-line reason this agent's tasks will fail, or empty when it is ready
+     */
+    public synchronized Optional<String> prepare(String name) {
+        AgentRuntime runtime;
+        try {
+            runtime = runtime(name);
+        } catch (AgentException e) {
+            open.put(name, new UnreadyRuntime(name, e.getMessage(), null));
+            return Optional.of(e.getMessage());
+        }
+        try {
+            runtime.checkReady();
+            return Optional.empty();
+        } catch (AgentException e) {
+            open.put(name, new UnreadyRuntime(name, e.getMessage(), runtime));
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** The running backend called {@code name}, opening it if needed. */

@@ -405,13 +405,17 @@ public final class Scheduler {
         boolean resuming = resume.remove(task.id());
         Map<String, String> context = contexts.of(workingDirectory(plan)).toMap();
         String now = Timestamps.now();
-        String sessionId = resuming ? null : agents.newSessionId(agents.agentFor(plan, task), plan.id(), task.id());
+        String agent = agents.agentFor(plan, task);
+        String sessionId = resuming ? task.sessionId() : agents.newSessionId(agent, plan.id(), task.id());
+        // Where the backend places the session (a Copilot server) is written ahead with the session id.
+        Map<String, String> placed =
+                agents.sessionContext(agent, sessionId, resuming ? task.sessionContext() : Map.of(), context);
         // Changed in place, through the run-field withers: an edit of the file merged in since the task was read
         // keeps the user's fields.
         Task[] change = new Task[2];
         long version = store.apply(p -> p.withTask(task.id(), t -> {
             change[0] = t;
-            change[1] = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(context);
+            change[1] = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(placed);
             return change[1];
         }));
         return change[1] == null ? null : new Start(change[0], change[1], resuming, version);

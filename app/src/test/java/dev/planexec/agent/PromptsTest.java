@@ -25,6 +25,25 @@ class PromptsTest {
     }
 
     @Test
+    void the_first_line_of_a_first_prompt_is_the_tasks_title_and_id() {
+        TaskBrief brief = new TaskBrief(
+                "demo",
+                "Demo plan",
+                "What it builds",
+                "/w/demo.json",
+                "setup",
+                "Create the\noutput folder",
+                "mkdir out",
+                List.of("out/ exists"),
+                List.of(),
+                List.of());
+
+        assertEquals(
+                "Create the output folder (planexec task setup)",
+                Prompts.first(brief).lines().findFirst().orElseThrow());
+    }
+
+    @Test
     void a_long_result_is_cut_and_the_prompt_says_where_the_rest_is() {
         String result = "x".repeat(Prompts.MAX_DEPENDENCY_RESULT + 500);
         String prompt = Prompts.first(brief(List.of(new TaskBrief.Dependency("a", "Parser", "done", result, "s-1"))));
@@ -48,7 +67,7 @@ class PromptsTest {
         // Four results of 2,000 fill the 8,000; the fifth is only pointed to. (Other text has few of these letters.)
         assertTrue(prompt.contains("Result of task e [done]:\n[... 3000 more characters"), prompt);
         assertTrue(quoted < Prompts.MAX_DEPENDENCY_RESULTS + 1000, "quoted " + quoted);
-        assertTrue(prompt.startsWith("Task tests: Write the parser's tests\n"));
+        assertTrue(prompt.startsWith("Write the parser's tests (planexec task tests)\n"));
         assertTrue(prompt.contains("This task depends on tasks a (A), b (B), c (C), d (D), e (E).\n"));
     }
 

@@ -99,7 +99,7 @@ class SchedulerFakeAgentTest {
         assertEquals(RunSummary.Outcome.COMPLETED, start(plan, 1).get().outcome());
 
         String prompt = fake.turnsOf("b").get(0).prompt();
-        assertEquals("Task b: Task b", prompt.lines().findFirst().orElseThrow());
+        assertEquals("Task b (planexec task b)", prompt.lines().findFirst().orElseThrow());
         assertTrue(prompt.contains("This task depends on task a (Task a)."), prompt);
         assertTrue(
                 prompt.contains("Result of task a [done]:\nBuilt the parser in src/parser.c; 12 functions."), prompt);

@@ -3,12 +3,14 @@ package dev.planexec.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.planexec.agent.AgentEvent;
 import dev.planexec.agent.AgentException;
+import dev.planexec.agent.NpmCli;
 import dev.planexec.agent.SessionRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -32,8 +34,21 @@ public final class ClaudeAgent extends CliAgent {
     }
 
     @Override
+    public Optional<NpmCli> npm() {
+        return Optional.of(new NpmCli("@anthropic-ai/claude-code", "2.1.329", "node_modules/.bin/claude"));
+    }
+
+    @Override
+    protected SignIn signIn() {
+        return new SignIn(
+                List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"),
+                List.of(".claude/.credentials.json"),
+                "run 'claude' once and sign in with /login, or set ANTHROPIC_API_KEY");
+    }
+
+    @Override
     protected String installHint() {
-        return "install Claude Code with 'npm install -g @anthropic-ai/claude-code'";
+        return "run \'planexec agents install claude\'";
     }
 
     /** Claude Code takes only a UUID; planexec's record of its sessions tells them from the user's. */

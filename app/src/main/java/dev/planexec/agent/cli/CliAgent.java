@@ -5,11 +5,15 @@ import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentProvider;
 import dev.planexec.agent.AgentRuntime;
+import dev.planexec.agent.AgentStatus;
+import dev.planexec.agent.CliLookup;
+import dev.planexec.agent.NpmCli;
 import dev.planexec.agent.SessionIds;
 import dev.planexec.agent.SessionRecord;
+import dev.planexec.agent.VersionProbe;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -44,6 +48,14 @@ public abstract class CliAgent implements AgentProvider {
             args.add("--model");
             args.add(run.model());
         }
+    }
+
+    /**
+     * How {@code planexec agents} tells that the CLI can reach a model without running it; {@code null} when there is
+     * no cheap way, and the CLI is left to say when it runs.
+     */
+    protected SignIn signIn() {
+        return null;
     }
 
     /** The arguments after the executable for one run. */
@@ -83,7 +95,7 @@ public abstract class CliAgent implements AgentProvider {
 
     /** The environment variable naming the CLI's path, e.g. {@code PLANEXEC_CLAUDE_CLI}. */
     public final String cliVariable() {
-        return "PLANEXEC_" + name().toUpperCase(Locale.ROOT) + "_CLI";
+        return CliLookup.variable(name());
     }
 
     /** Whether {@code id} is planexec's placeholder, not yet replaced by the id the CLI named. */
@@ -94,6 +106,44 @@ public abstract class CliAgent implements AgentProvider {
     @Override
     public AgentRuntime open(AgentEnvironment environment) {
         return new CliRuntime(this, environment);
+    }
+
+    /** The CLI found (see {@link CliLookup}), its version, and whether it is signed in or has a key. */
+    @Override
+    public AgentStatus status(AgentEnvironment environment) {
+        String tested = npm().map(NpmCli::testedVersion).orElse(null);
+        CliLookup.Found found;
+        try {
+            found = CliLookup.find(name(), executable(), npm().orElse(null), environment)
+                    .orElse(null);
+        } catch (AgentException e) {
+            return new AgentStatus(name(), null, null, null, tested, false, e.getMessage());
+        }
+        if (found == null) {
+            return new AgentStatus(
+                    name(), null, null, null, tested, false, "no " + executable() + " CLI: " + installHint());
+        }
+        String version = VersionProbe.read(found.path(), environment.env());
+        SignIn signIn = signIn();
+        if (signIn == null) {
+            return new AgentStatus(
+                    name(),
+                    found.path().toString(),
+                    found.source(),
+                    version,
+                    tested,
+                    true,
+                    "sign-in not checked; the CLI says when it runs");
+        }
+        Optional<String> how = signIn.check(environment.env());
+        return new AgentStatus(
+                name(),
+                found.path().toString(),
+                found.source(),
+                version,
+                tested,
+                how.isPresent(),
+                how.orElse("not signed in: " + signIn.howTo()));
     }
 
     // ---- small helpers for the subclasses' stream mapping ---------------------------------------------------------

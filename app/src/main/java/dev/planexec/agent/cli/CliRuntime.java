@@ -4,6 +4,7 @@ import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentRuntime;
 import dev.planexec.agent.AgentSession;
+import dev.planexec.agent.CliLookup;
 import dev.planexec.agent.GitContexts;
 import dev.planexec.agent.SessionContext;
 import dev.planexec.agent.SessionFilter;
@@ -14,7 +15,6 @@ import dev.planexec.agent.SessionRecords;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
 import dev.planexec.agent.process.ProcessTrees;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -204,33 +203,12 @@ final class CliRuntime implements AgentRuntime {
         return session;
     }
 
-    /** The CLI: {@code PLANEXEC_<AGENT>_CLI} if set, else the first on {@code PATH}. */
+    /** The CLI: {@code PLANEXEC_<AGENT>_CLI} if set, else one planexec installed, else the first on {@code PATH}. */
     Path executable() throws AgentException {
-        Map<String, String> env = environment.env();
-        String variable = agent.cliVariable();
-        String configured = env.getOrDefault(variable, System.getenv(variable));
-        if (configured != null && !configured.isBlank()) {
-            Path path = Path.of(configured);
-            if (Files.isRegularFile(path) && Files.isExecutable(path)) {
-                return path;
-            }
-            throw new AgentException(variable + "=" + configured + " is not an executable file; " + agent.installHint()
-                    + ", or point " + variable + " at it");
-        }
-        String pathVar = env.getOrDefault("PATH", System.getenv("PATH"));
-        if (pathVar != null) {
-            for (String dir : pathVar.split(File.pathSeparator)) {
-                if (dir.isEmpty()) {
-                    continue;
-                }
-                Path candidate = Path.of(dir, agent.executable());
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        throw new AgentException("the " + agent.name() + " agent needs the " + agent.executable()
-                + " command, which is not on PATH: " + agent.installHint() + ", or set " + variable
-                + " to its path");
+        return CliLookup.find(agent.name(), agent.executable(), agent.npm().orElse(null), environment)
+                .map(CliLookup.Found::path)
+                .orElseThrow(() -> new AgentException("the " + agent.name() + " agent needs the " + agent.executable()
+                        + " command, which is not on PATH: " + agent.installHint() + ", or set "
+                        + agent.cliVariable() + " to its path"));
     }
 }

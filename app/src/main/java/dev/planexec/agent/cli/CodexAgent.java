@@ -3,12 +3,14 @@ package dev.planexec.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.planexec.agent.AgentEvent;
 import dev.planexec.agent.AgentException;
+import dev.planexec.agent.NpmCli;
 import dev.planexec.agent.SessionRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Codex CLI ({@code npm install -g @openai/codex}): {@code codex exec --json PROMPT}, resumed with
@@ -32,8 +34,21 @@ public final class CodexAgent extends CliAgent {
     }
 
     @Override
+    public Optional<NpmCli> npm() {
+        return Optional.of(new NpmCli("@openai/codex", "0.169.0", "node_modules/.bin/codex"));
+    }
+
+    @Override
+    protected SignIn signIn() {
+        return new SignIn(
+                List.of("OPENAI_API_KEY", "CODEX_API_KEY"),
+                List.of(".codex/auth.json"),
+                "run 'codex login', or set OPENAI_API_KEY");
+    }
+
+    @Override
     protected String installHint() {
-        return "install the Codex CLI with 'npm install -g @openai/codex'";
+        return "run \'planexec agents install codex\'";
     }
 
     @Override

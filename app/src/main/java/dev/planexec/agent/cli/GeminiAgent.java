@@ -3,6 +3,7 @@ package dev.planexec.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.planexec.agent.AgentEvent;
 import dev.planexec.agent.AgentException;
+import dev.planexec.agent.NpmCli;
 import dev.planexec.agent.SessionRecord;
 import dev.planexec.agent.process.ProcessTrees;
 import java.io.File;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,8 +38,21 @@ public final class GeminiAgent extends CliAgent {
     }
 
     @Override
+    public Optional<NpmCli> npm() {
+        return Optional.of(new NpmCli("@google/gemini-cli", "0.61.0", "node_modules/.bin/gemini"));
+    }
+
+    @Override
+    protected SignIn signIn() {
+        return new SignIn(
+                List.of("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"),
+                List.of(".gemini/oauth_creds.json"),
+                "run 'gemini' once and sign in, or set GEMINI_API_KEY");
+    }
+
+    @Override
     protected String installHint() {
-        return "install Gemini CLI with 'npm install -g @google/gemini-cli'";
+        return "run \'planexec agents install gemini\'";
     }
 
     @Override

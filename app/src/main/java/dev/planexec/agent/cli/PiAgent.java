@@ -3,11 +3,13 @@ package dev.planexec.agent.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.planexec.agent.AgentEvent;
 import dev.planexec.agent.AgentException;
+import dev.planexec.agent.NpmCli;
 import dev.planexec.agent.SessionRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Pi ({@code npm install -g @mariozechner/pi-coding-agent}): {@code pi -p --mode json --session PATH PROMPT}. planexec
@@ -29,8 +31,21 @@ public final class PiAgent extends CliAgent {
     }
 
     @Override
+    public Optional<NpmCli> npm() {
+        return Optional.of(new NpmCli("@mariozechner/pi-coding-agent", "0.73.1", "node_modules/.bin/pi"));
+    }
+
+    @Override
+    protected SignIn signIn() {
+        return new SignIn(
+                List.of("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY", "OPENROUTER_API_KEY"),
+                List.of(".pi/agent/auth.json", ".pi/agent/models.json"),
+                "run 'pi' once and /login, or set a provider's key such as ANTHROPIC_API_KEY");
+    }
+
+    @Override
     protected String installHint() {
-        return "install Pi with 'npm install -g @mariozechner/pi-coding-agent'";
+        return "run \'planexec agents install pi\'";
     }
 
     @Override

@@ -5,17 +5,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A Copilot CLI version, and which ones work with the SDK planexec is built on.
+ * A Copilot CLI version, and the range planexec supports: named here and nowhere else (the README repeats it).
  *
- * <p>From CLI 1.0.52 on, the CLI's {@code ping} answer carries its timestamp as an ISO-8601 string, which
- * {@code copilot-sdk-java} 0.3.0-java.2 reads as a number: {@code client.start()} fails for every newer CLI. 1.0.50
- * is the newest that works (1.0.51 was never released; 1.0.24 to 1.0.50 are known to work).
+ * <p>{@link #OLDEST} is the oldest CLI planexec is tested with; an older one is refused. {@link #NEWEST_TESTED} is
+ * the newest it is tested with; a newer one runs, with a one-line notice. Both are run by the tests ({@code .ci/run}
+ * installs them). CLI 1.0.52 and newer need {@link PingCompatibility}.
  */
 record CliVersion(int major, int minor, int patch) implements Comparable<CliVersion> {
-    /** The version planexec is tested with and tells users to install. */
-    static final CliVersion PINNED = new CliVersion(1, 0, 50);
+    /** The oldest CLI planexec supports and tests. */
+    static final CliVersion OLDEST = new CliVersion(1, 0, 50);
 
-    static final String INSTALL = "npm install -g @github/copilot@" + PINNED;
+    /** The newest CLI planexec is tested with, and the one {@code planexec agents install copilot} installs. */
+    static final CliVersion NEWEST_TESTED = new CliVersion(1, 0, 102);
+
+    /** What to run to get a tested CLI without touching the user's own. */
+    static final String INSTALL = "planexec agents install copilot";
 
     private static final Pattern BANNER = Pattern.compile("GitHub Copilot CLI (\\d+)\\.(\\d+)\\.(\\d+)");
     private static final Pattern PLAIN = Pattern.compile("(?m)^v?(\\d+)\\.(\\d+)\\.(\\d+)\\b");
@@ -40,8 +44,24 @@ record CliVersion(int major, int minor, int patch) implements Comparable<CliVers
         }
     }
 
+    /** Not older than {@link #OLDEST}. */
     boolean supported() {
-        return compareTo(PINNED) <= 0;
+        return compareTo(OLDEST) >= 0;
+    }
+
+    /** Newer than {@link #NEWEST_TESTED}: runs, with {@link #untested}. */
+    boolean untested() {
+        return compareTo(NEWEST_TESTED) > 0;
+    }
+
+    /** "1.0.50 to 1.0.102". */
+    static String range() {
+        return OLDEST + " to " + NEWEST_TESTED;
+    }
+
+    /** The one-line notice for a CLI newer than the newest tested. */
+    static String untestedNotice(CliVersion version) {
+        return "untested Copilot CLI " + version + "; tested up to " + NEWEST_TESTED;
     }
 
     @Override
@@ -53,12 +73,10 @@ record CliVersion(int major, int minor, int patch) implements Comparable<CliVers
         return c != 0 ? c : Integer.compare(patch, other.patch);
     }
 
-    /** The one-line message for a CLI too new for the SDK; {@code version} may be {@code null} if unknown. */
-    static String tooNew(CliVersion version, String cli) {
-        return "Copilot CLI " + (version == null ? "" : version + " ") + "(" + cli + ") does not work with planexec: "
-                + "CLI 1.0.52 and newer changed the protocol that planexec's Copilot SDK speaks, which works with CLI "
-                + PINNED + " and older; install " + PINNED + " with '" + INSTALL
-                + "', or set PLANEXEC_COPILOT_CLI to a " + PINNED + " binary";
+    /** The one-line message for a CLI older than {@link #OLDEST}. */
+    static String tooOld(CliVersion version, String cli) {
+        return "Copilot CLI " + version + " (" + cli + ") is older than planexec supports (tested: " + range()
+                + "): run '" + INSTALL + "', which leaves your own install alone, or update it";
     }
 
     @Override

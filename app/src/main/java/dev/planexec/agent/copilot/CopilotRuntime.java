@@ -82,19 +82,32 @@ final class CopilotRuntime implements AgentRuntime {
     private final CopilotLog log;
     private final CopilotClient client;
     private final ProcessHandle cli;
+    /** {@code HOST:PORT} of the Copilot server this runtime reached, or {@code null} for a CLI it started itself. */
+    private final String server;
+
     private final SessionRecords records;
     private final ProviderConfig provider;
     private final GitContexts git = new GitContexts();
     private final Set<CopilotAgentSession> open = ConcurrentHashMap.newKeySet();
+    /** Sessions of this run that the plan says live on a Copilot server, which this CLI of planexec's is not. */
+    private final Map<String, String> elsewhere = new ConcurrentHashMap<>();
+
+    private final List<String> notices = new ArrayList<>();
     private volatile boolean closed;
     private boolean ready;
 
     private CopilotRuntime(
-            CopilotSettings settings, CopilotLog log, CopilotClient client, ProcessHandle cli, Path stateDir) {
+            CopilotSettings settings,
+            CopilotLog log,
+            CopilotClient client,
+            ProcessHandle cli,
+            String server,
+            Path stateDir) {
         this.settings = settings;
         this.log = log;
         this.client = client;
         this.cli = cli;
+        this.server = server;
         this.records = new SessionRecords(stateDir.resolve(CopilotAgentProvider.NAME));
         this.provider = settings.byok() == null ? null : settings.byok().toProvider();
     }
@@ -105,12 +118,17 @@ final class CopilotRuntime implements AgentRuntime {
         CopilotSettings settings = CopilotSettings.from(environment);
         Secrets.add(settings.secrets());
         CliVersion version = checkVersion(settings, log);
+        PingCompatibility.install();
         CopilotRuntime runtime = start(settings, log, environment.stateDir());
+        if (version != null && version.untested()) {
+            runtime.notices.add(CliVersion.untestedNotice(version));
+        }
         log.info("copilot: started " + settings + (version == null ? "" : ", CLI " + version) + ", pid "
                 + (runtime.cli == null ? "unknown" : runtime.cli.pid()));
         return runtime;
     }
 
+    /** Refuses a CLI older than the oldest supported; a newer one than the newest tested runs, with a notice. */
     private static CliVersion checkVersion(CopilotSettings settings, CopilotLog log) throws AgentException {
         String output = CliProcesses.versionOutput(settings);
         Optional<CliVersion> version = CliVersion.parse(output);
@@ -121,7 +139,7 @@ final class CopilotRuntime implements AgentRuntime {
         }
         if (!version.get().supported()) {
             throw new AgentException(
-                    CliVersion.tooNew(version.get(), settings.cli().toString()));
+                    CliVersion.tooOld(version.get(), settings.cli().toString()));
         }
         return version.get();
     }
@@ -152,7 +170,75 @@ final class CopilotRuntime implements AgentRuntime {
             log.info("copilot: the CLI process was not found among planexec's children; it is stopped through the "
                     + "SDK only");
         }
-        return new CopilotRuntime(settings, log, client, started.cli(), stateDir);
+        return new CopilotRuntime(settings, log, client, started.cli(), null, stateDir);
+    }
+
+    /**
+     * Connects to a Copilot CLI started elsewhere in server mode ({@code copilot --headless --port N}) at {@code
+     * HOST:PORT}. Nothing is started or stopped here; the SDK's protocol check ({@code ping}) is the first call.
+     */
+    static CopilotRuntime connect(AgentEnvironment environment, String address) throws AgentException {
+        CopilotLog log = CopilotLog.install(new LogFile(new StateDir(environment.stateDir()).logFile()));
+        CopilotSettings settings = CopilotSettings.from(environment);
+        Secrets.add(settings.secrets());
+        PingCompatibility.install();
+        CopilotClient client = new CopilotClient(new CopilotClientOptions().setCliUrl(address));
+        try {
+            client.start().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.error("copilot: cannot reach the Copilot server at " + address, e);
+            client.forceStop();
+            throw new AgentException(
+                    Failures.isProtocolMismatch(e)
+                            ? "the Copilot server at " + address
+                                    + " speaks a protocol planexec's Copilot SDK cannot read; "
+                                    + "planexec is tested with CLI " + CliVersion.range()
+                            : "the Copilot server at " + address + " cannot be reached (" + Failures.message(e)
+                                    + "): start it there with 'copilot --headless --port PORT', or fix --copilot-url");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.forceStop();
+            throw new AgentException("interrupted while connecting to the Copilot server at " + address);
+        }
+        Optional<CliVersion> version = serverVersion(client, address, log);
+        if (version.isPresent() && !version.get().supported()) {
+            client.forceStop();
+            throw new AgentException("the Copilot server at " + address + " runs CLI " + version.get()
+                    + ", older than planexec supports (tested: " + CliVersion.range() + "): update the CLI there");
+        }
+        log.info("copilot: connected to the Copilot server at " + address + " (" + settings
+                + version.map(v -> ", CLI " + v).orElse("") + ")");
+        CopilotRuntime runtime = new CopilotRuntime(settings, log, client, null, address, environment.stateDir());
+        if (version.isPresent() && version.get().untested()) {
+            runtime.notices.add(CliVersion.untestedNotice(version.get()) + " (the Copilot server at " + address + ")");
+        }
+        return runtime;
+    }
+
+    /** What the server says its CLI version is; empty if it does not say. */
+    private static Optional<CliVersion> serverVersion(CopilotClient client, String address, CopilotLog log) {
+        try {
+            String version = client.getStatus()
+                    .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .getVersion();
+            return version == null ? Optional.empty() : CliVersion.parse(version);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.info("copilot: the Copilot server at " + address + " did not say its version: " + Failures.message(e));
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** {@code HOST:PORT} of the server, or {@code null} for a CLI this runtime started. */
+    String server() {
+        return server;
+    }
+
+    /** Sessions open on this runtime now. */
+    int openSessions() {
+        return open.size();
     }
 
     /** A model named where one is needed, and signed in to GitHub or the user's own model server answers. */
@@ -230,6 +316,18 @@ final class CopilotRuntime implements AgentRuntime {
         return false;
     }
 
+    /** How this backend reaches a model, for {@code planexec agents}: GitHub sign-in, or the user's own provider. */
+    String access() {
+        return settings.byok() == null
+                ? "signed in to GitHub"
+                : settings.byok() + ", model " + settings.model() + " (answering)";
+    }
+
+    @Override
+    public List<String> notices() {
+        return List.copyOf(notices);
+    }
+
     // ---- the contract ----------------------------------------------------------------------------------------
 
     @Override
@@ -272,7 +370,7 @@ final class CopilotRuntime implements AgentRuntime {
             session.close();
             forgetRecord(id);
             throw new AgentException("the Copilot CLI gave session " + id + " another id (" + sdk.getSessionId()
-                    + "); use Copilot CLI " + CliVersion.PINNED + " ('" + CliVersion.INSTALL + "')");
+                    + "); use a tested Copilot CLI (" + CliVersion.range() + "): run '" + CliVersion.INSTALL + "'");
         }
         SessionContext reported = session.reportedContext(Duration.ofSeconds(2));
         if (!reported.equals(context)) {
@@ -281,15 +379,32 @@ final class CopilotRuntime implements AgentRuntime {
         return session;
     }
 
+    /** Nothing to record for a CLI of planexec's own; a session the plan places on a server is noted, see resume. */
+    @Override
+    public Map<String, String> place(String sessionId, Map<String, String> recorded) {
+        String server = recorded.get(CopilotServers.CONTEXT_KEY);
+        if (server != null && this.server == null) {
+            elsewhere.put(sessionId, server);
+        }
+        return Map.of();
+    }
+
     @Override
     public AgentSession resume(SessionSpec spec) throws AgentException {
         ensureUsable();
         String id = spec.sessionId();
+        String recordedServer = elsewhere.get(id);
+        if (recordedServer != null) {
+            throw new AgentException("session " + id + " lives on the Copilot server at " + recordedServer
+                    + ": run with --copilot-url " + recordedServer + " to resume it");
+        }
         SessionMetadata metadata = await(client.getSessionMetadata(id), CALL_TIMEOUT);
         if (metadata == null) {
             throw new SessionUnavailableException("Copilot has no session " + id + " any more");
         }
-        removeStaleLocks(id);
+        if (server == null) {
+            removeStaleLocks(id);
+        }
         Optional<SessionRecord> recorded = records.find(id);
         SessionContext context = recorded.map(SessionRecord::context).orElseGet(() -> git.of(spec.workingDirectory()));
         CopilotAgentSession session = new CopilotAgentSession(id, context, this);
@@ -315,6 +430,11 @@ final class CopilotRuntime implements AgentRuntime {
             ensureUsable();
             throw new SessionUnavailableException("Copilot could not resume session " + id + ": " + e.getMessage());
         }
+        if (server != null) {
+            // A server outlives the planexec that used it: after a kill -9 it may still be running the session's
+            // last turn, and the next prompt would wait behind it.
+            abortLeftoverTurn(sdk, id);
+        }
         session.attach(sdk);
         open.add(session);
         if (recorded.isEmpty()) {
@@ -327,6 +447,16 @@ final class CopilotRuntime implements AgentRuntime {
      * planexec's own filter over the CLI's list: the CLI (1.0.50) lists sessions without their context, so its list
      * filters match nothing; the context comes from planexec's records.
      */
+    private void abortLeftoverTurn(CopilotSession sdk, String id) {
+        try {
+            await(sdk.abort(), CALL_TIMEOUT);
+            log.info("copilot: aborted whatever turn session " + id + " had running on " + server);
+        } catch (AgentException e) {
+            log.info("copilot: could not abort a leftover turn of session " + id + " on " + server + ": "
+                    + e.getMessage());
+        }
+    }
+
     @Override
     public List<SessionInfo> list(SessionFilter filter) throws AgentException {
         ensureUsable();
@@ -380,7 +510,7 @@ final class CopilotRuntime implements AgentRuntime {
                 throw new AgentException("Copilot could not delete session " + sessionId + ": " + e.getMessage());
             }
         }
-        Path folder = sessionFolder(sessionId);
+        Path folder = server == null ? sessionFolder(sessionId) : null; // a server's folders are on its machine
         if (folder != null && Files.exists(folder)) {
             try {
                 SecureFiles.deleteTree(folder);
@@ -415,7 +545,10 @@ final class CopilotRuntime implements AgentRuntime {
         if (cli != null) {
             CliProcesses.kill(cli, tree);
         }
-        log.info("copilot: stopped the CLI" + (cli == null ? "" : " (pid " + cli.pid() + ")"));
+        log.info(
+                server != null
+                        ? "copilot: disconnected from the Copilot server at " + server
+                        : "copilot: stopped the CLI" + (cli == null ? "" : " (pid " + cli.pid() + ")"));
     }
 
     // ---- for the sessions --------------------------------------------------------------------------------------
@@ -433,6 +566,9 @@ final class CopilotRuntime implements AgentRuntime {
     }
 
     String cliGone() {
+        if (server != null) {
+            return "the connection to the Copilot server at " + server + " was lost";
+        }
         return "the Copilot CLI" + (cli == null ? "" : " (pid " + cli.pid() + ")") + " stopped unexpectedly; its "
                 + "logs are in " + settings.copilotHome().resolve("logs");
     }

@@ -3,7 +3,7 @@ package dev.planexec.agent.copilot;
 import com.github.copilot.sdk.json.ProviderConfig;
 import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentException;
-import java.io.File;
+import dev.planexec.agent.CliLookup;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -19,7 +19,8 @@ import java.util.Map;
  * How the Copilot backend runs, read from the environment and the command line:
  *
  * <ul>
- *   <li>the CLI: {@code PLANEXEC_COPILOT_CLI}, else {@code copilot} on {@code PATH};
+ *   <li>the CLI: {@code PLANEXEC_COPILOT_CLI}, else one {@code planexec agents install copilot} installed, else
+ *       {@code copilot} on {@code PATH};
  *   <li>bring your own key, with the CLI's own variables: {@code COPILOT_PROVIDER_BASE_URL} (turns it on),
  *       {@code COPILOT_PROVIDER_TYPE} ({@code openai}, {@code azure}, {@code anthropic}; default {@code openai}),
  *       {@code COPILOT_PROVIDER_API_KEY} or {@code COPILOT_PROVIDER_BEARER_TOKEN}, {@code COPILOT_PROVIDER_WIRE_API};
@@ -34,6 +35,7 @@ import java.util.Map;
 final class CopilotSettings {
     static final String CLI_VARIABLE = "PLANEXEC_COPILOT_CLI";
     static final String TIMEOUT_VARIABLE = "PLANEXEC_INACTIVITY_TIMEOUT";
+    static final String SERVERS_VARIABLE = ServerAddresses.VARIABLE;
     static final Duration DEFAULT_INACTIVITY = Duration.ofSeconds(300);
 
     private final Path cli;
@@ -42,9 +44,17 @@ final class CopilotSettings {
     private final String model;
     private final Duration inactivity;
     private final Path copilotHome;
+    private final List<String> servers;
 
     private CopilotSettings(
-            Path cli, Map<String, String> env, Byok byok, String model, Duration inactivity, Path copilotHome) {
+            Path cli,
+            Map<String, String> env,
+            Byok byok,
+            String model,
+            Duration inactivity,
+            Path copilotHome,
+            List<String> servers) {
+        this.servers = List.copyOf(servers);
         this.cli = cli;
         this.env = Map.copyOf(env);
         this.byok = byok;
@@ -58,8 +68,41 @@ final class CopilotSettings {
         Byok byok = Byok.from(env);
         String model = firstNonBlank(environment.model(), env.get("COPILOT_MODEL"));
         Duration inactivity = inactivity(env.get(TIMEOUT_VARIABLE));
-        Path cli = locateCli(env);
-        return new CopilotSettings(cli, env, byok, model, inactivity, copilotHome(env));
+        List<String> servers = servers(env.get(SERVERS_VARIABLE));
+        // Copilot servers need no CLI on this machine.
+        Path cli = servers.isEmpty() ? locateCli(environment) : null;
+        return new CopilotSettings(cli, env, byok, model, inactivity, copilotHome(env), servers);
+    }
+
+    /** The Copilot servers to run sessions on ({@code HOST:PORT}); empty to start a CLI here. */
+    List<String> servers() {
+        return servers;
+    }
+
+    /**
+     * {@code HOST:PORT} addresses, comma separated.
+     *
+     * @throws AgentException naming the first that is not one
+     */
+    static List<String> servers(String value) throws AgentException {
+        List<String> servers = new ArrayList<>();
+        if (value == null || value.isBlank()) {
+            return servers;
+        }
+        for (String part : value.split(",")) {
+            String address = part.strip();
+            if (address.isEmpty()) {
+                continue;
+            }
+            String problem = ServerAddresses.problem(address);
+            if (problem != null) {
+                throw new AgentException(SERVERS_VARIABLE + ": " + problem);
+            }
+            if (!servers.contains(address)) {
+                servers.add(address);
+            }
+        }
+        return servers;
     }
 
     /** The CLI to run. */
@@ -140,8 +183,9 @@ final class CopilotSettings {
 
     @Override
     public String toString() {
-        return "copilot cli " + cli + ", " + (byok == null ? "GitHub sign-in" : byok) + ", model "
-                + (model == null ? "(default)" : model) + ", inactivity timeout " + inactivity.toSeconds() + "s";
+        return (servers.isEmpty() ? "copilot cli " + cli : "copilot servers " + String.join(", ", servers)) + ", "
+                + (byok == null ? "GitHub sign-in" : byok) + ", model " + (model == null ? "(default)" : model)
+                + ", inactivity timeout " + inactivity.toSeconds() + "s";
     }
 
     private static Duration inactivity(String value) throws AgentException {
@@ -160,33 +204,13 @@ final class CopilotSettings {
                 TIMEOUT_VARIABLE + " must be a whole number of seconds, 1 or more, not \"" + value + "\"");
     }
 
-    private static Path locateCli(Map<String, String> env) throws AgentException {
-        String configured = env.get(CLI_VARIABLE);
-        if (configured != null && !configured.isBlank()) {
-            Path path = Path.of(configured).toAbsolutePath();
-            if (!Files.isRegularFile(path)) {
-                throw new AgentException(CLI_VARIABLE + "=" + configured + " names no file; install the Copilot "
-                        + "CLI with '" + CliVersion.INSTALL + "' and point " + CLI_VARIABLE + " at it, or unset it");
-            }
-            boolean script = path.getFileName().toString().endsWith(".js");
-            if (!Files.isExecutable(path) && !script) {
-                throw new AgentException(CLI_VARIABLE + "=" + configured + " is not executable (chmod +x it)");
-            }
-            return path;
-        }
-        String pathVariable = env.getOrDefault("PATH", "");
-        for (String dir : pathVariable.split(File.pathSeparator)) {
-            if (dir.isBlank()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, "copilot");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toAbsolutePath();
-            }
-        }
-        throw new AgentException("no Copilot CLI found (no 'copilot' on PATH and " + CLI_VARIABLE + " is not set); "
-                + "install it with '" + CliVersion.INSTALL + "' (planexec works with CLI " + CliVersion.PINNED
-                + " and older), or set " + CLI_VARIABLE + " to the CLI's path");
+    /** {@code PLANEXEC_COPILOT_CLI}, else a CLI planexec installed, else {@code copilot} on {@code PATH}. */
+    private static Path locateCli(AgentEnvironment environment) throws AgentException {
+        return CliLookup.find(CopilotAgentProvider.NAME, "copilot", CopilotAgentProvider.NPM, environment)
+                .map(CliLookup.Found::path)
+                .orElseThrow(() -> new AgentException("no Copilot CLI found (none installed by planexec, no 'copilot' "
+                        + "on PATH, and " + CLI_VARIABLE + " is not set): run '" + CliVersion.INSTALL + "' (tested: "
+                        + CliVersion.range() + "), or set " + CLI_VARIABLE + " to the CLI's path"));
     }
 
     private static Path copilotHome(Map<String, String> env) {

@@ -27,7 +27,7 @@ final class Failures {
         return t;
     }
 
-    /** Whether the CLI answered {@code ping} in a form this SDK cannot read: a CLI newer than 1.0.50. */
+    /** Whether the CLI answered {@code ping} in a form this SDK cannot read (even with {@link PingCompatibility}). */
     static boolean isProtocolMismatch(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof MismatchedInputException
@@ -46,7 +46,8 @@ final class Failures {
         String cli = settings.cli().toString();
         if (isProtocolMismatch(error)) {
             // Whatever version it reported, it speaks a newer protocol than the SDK reads.
-            return CliVersion.tooNew(null, cli);
+            return "the Copilot CLI (" + cli + ") speaks a protocol planexec's Copilot SDK cannot read; planexec is "
+                    + "tested with CLI " + CliVersion.range() + ": run '" + CliVersion.INSTALL + "'";
         }
         Throwable root = root(error);
         if (root instanceof CliProcesses.CliExitedException) {

@@ -228,10 +228,7 @@ class CliAgentContractTest {
                     e.getMessage());
             String install =
                     switch (agent) {
-                        case "claude" -> "npm install -g @anthropic-ai/claude-code";
-                        case "codex" -> "npm install -g @openai/codex";
-                        case "gemini" -> "npm install -g @google/gemini-cli";
-                        case "pi" -> "npm install -g @mariozechner/pi-coding-agent";
+                        case "claude", "codex", "gemini", "pi" -> "planexec agents install " + agent;
                         default -> "curl https://cursor.com/install";
                     };
             assertTrue(e.getMessage().contains(install), e.getMessage());

@@ -19,11 +19,16 @@ class CliVersionTest {
     }
 
     @Test
-    void versions_up_to_the_pinned_one_work_with_the_sdk() {
+    void versions_from_the_oldest_supported_on_run_and_those_past_the_newest_tested_say_so() {
+        assertFalse(new CliVersion(1, 0, 39).supported());
         assertTrue(new CliVersion(1, 0, 50).supported());
-        assertTrue(new CliVersion(1, 0, 24).supported());
-        assertFalse(new CliVersion(1, 0, 52).supported());
-        assertFalse(new CliVersion(1, 0, 102).supported());
-        assertFalse(new CliVersion(1, 1, 0).supported());
+        assertTrue(new CliVersion(1, 0, 102).supported());
+        assertFalse(new CliVersion(1, 0, 102).untested());
+        assertTrue(new CliVersion(1, 0, 103).untested());
+        assertTrue(new CliVersion(1, 1, 0).supported());
+        assertEquals(
+                "untested Copilot CLI 1.1.0; tested up to 1.0.102", CliVersion.untestedNotice(new CliVersion(1, 1, 0)));
+        assertTrue(
+                CliVersion.tooOld(new CliVersion(1, 0, 39), "/x/copilot").contains("planexec agents install copilot"));
     }
 }

@@ -1,9 +1,11 @@
 package dev.planexec.agent.copilot;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.plan.Task;
+import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.CommandRunner;
 import dev.planexec.testing.Plans;
 import java.nio.file.Files;
@@ -15,17 +17,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A Copilot setup that cannot work is refused before anything runs: exit code 2 and one line saying what to do.
- * (The cases that need the real CLI to find out are in {@code CopilotFailuresIT}.)
+ * A Copilot setup that cannot work is named before anything runs, in one line saying what to do, and fails only the
+ * tasks that need Copilot, each with that line; other agents' tasks run. (The cases that need the real CLI to find
+ * out are in {@code CopilotFailuresIT}.)
  */
 class CopilotSetupTest {
-    private static final String INSTALL = "npm install -g @github/copilot@1.0.50";
+    private static final String INSTALL = "planexec agents install copilot";
 
     @TempDir
     Path tmp;
 
     private Path plan;
-    private byte[] before;
 
     @BeforeEach
     void promptPlan() throws Exception {
@@ -40,7 +42,6 @@ class CopilotSetupTest {
                         "    { \"id\": \"ask\", \"title\": \"Ask\", \"description\": \"Do it\", \"status\": \"pending\" }",
                         "  ]",
                         "}"));
-        before = Files.readAllBytes(plan);
     }
 
     private CommandRunner planexec() {
@@ -52,9 +53,52 @@ class CopilotSetupTest {
     void no_cli_found_says_how_to_install_the_version_that_works() throws Exception {
         assertRefused(
                 planexec(),
-                "no Copilot CLI found (no 'copilot' on PATH and PLANEXEC_COPILOT_CLI is not set); install it with '"
-                        + INSTALL + "' (planexec works with CLI 1.0.50 and older), or set PLANEXEC_COPILOT_CLI to the "
-                        + "CLI's path");
+                "no Copilot CLI found (none installed by planexec, no 'copilot' on PATH, and PLANEXEC_COPILOT_CLI is "
+                        + "not set): run '" + INSTALL + "' (tested: 1.0.50 to 1.0.102), or set PLANEXEC_COPILOT_CLI "
+                        + "to the CLI's path");
+    }
+
+    @Test
+    void validate_names_an_agent_that_is_not_ready_and_still_calls_the_plan_valid() throws Exception {
+        CommandRunner.Result r = planexec().run("validate", plan.toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(
+                List.of(
+                        plan + ": valid, 1 tasks (0 done, 1 pending)",
+                        "notice: copilot agent not ready, its tasks would fail: no Copilot CLI: run '" + INSTALL + "'"),
+                r.outLines());
+    }
+
+    @Test
+    void in_a_mixed_plan_the_local_task_runs_and_only_the_copilot_task_fails() throws Exception {
+        Path mixed = Plans.write(
+                tmp,
+                "mixed.json",
+                Plans.lines(
+                        "{",
+                        "  \"id\": \"mixed\",",
+                        "  \"name\": \"Mixed\",",
+                        "  \"tasks\": [",
+                        "    { \"id\": \"build\", \"title\": \"Build\", \"agent\": \"local\",",
+                        "      \"steps\": [ { \"run\": \"echo built > built.txt\" } ], \"status\": \"pending\" },",
+                        "    { \"id\": \"ask\", \"title\": \"Ask\", \"agent\": \"copilot\", \"description\": \"Do it\",",
+                        "      \"status\": \"pending\" }",
+                        "  ]",
+                        "}"));
+        String why = "no Copilot CLI found (none installed by planexec, no 'copilot' on PATH, and PLANEXEC_COPILOT_CLI "
+                + "is not set): run '" + INSTALL + "' (tested: 1.0.50 to 1.0.102), or set PLANEXEC_COPILOT_CLI to the "
+                + "CLI's path";
+
+        CommandRunner.Result r = planexec().withEnv("PATH", "/usr/bin:/bin").run("run", mixed.toString());
+
+        assertEquals(1, r.exitCode(), r::toString);
+        assertFalse(r.showsStackTrace(), r::toString);
+        assertTrue(r.out().contains("copilot agent not ready, its tasks will fail: " + why), r::toString);
+        assertEquals(TaskStatus.DONE, Plans.task(mixed, "build").status(), r::toString);
+        assertEquals("built\n", Files.readString(tmp.resolve("built.txt")));
+        assertEquals(TaskStatus.FAILED, Plans.task(mixed, "ask").status(), r::toString);
+        assertEquals(why, Plans.task(mixed, "ask").error());
     }
 
     @Test
@@ -62,22 +106,21 @@ class CopilotSetupTest {
         Path missing = tmp.resolve("nowhere/copilot");
         assertRefused(
                 planexec().withEnv("PLANEXEC_COPILOT_CLI", missing.toString()),
-                "PLANEXEC_COPILOT_CLI=" + missing + " names no file; install the Copilot CLI with '" + INSTALL
-                        + "' and point PLANEXEC_COPILOT_CLI at it, or unset it");
+                "PLANEXEC_COPILOT_CLI=" + missing + " is not an executable file; point it at the copilot CLI, or "
+                        + "unset it and run '" + INSTALL + "'");
     }
 
     @Test
-    void a_cli_too_new_for_the_sdk_is_refused_naming_the_version_to_install() throws Exception {
+    void a_cli_older_than_the_oldest_supported_is_refused_naming_what_to_run() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path cli = bin.resolve("copilot");
-        Files.writeString(cli, "#!/bin/sh\necho 'GitHub Copilot CLI 1.0.102.'\necho \"Run 'copilot update'.\"\n");
+        Files.writeString(cli, "#!/bin/sh\necho 'GitHub Copilot CLI 1.0.39.'\necho \"Run 'copilot update'.\"\n");
         Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwx------"));
 
         assertRefused(
                 planexec().withEnv("PATH", bin.toString()),
-                "Copilot CLI 1.0.102 (" + cli + ") does not work with planexec: CLI 1.0.52 and newer changed the "
-                        + "protocol that planexec's Copilot SDK speaks, which works with CLI 1.0.50 and older; install "
-                        + "1.0.50 with '" + INSTALL + "', or set PLANEXEC_COPILOT_CLI to a 1.0.50 binary");
+                "Copilot CLI 1.0.39 (" + cli + ") is older than planexec supports (tested: 1.0.50 to 1.0.102): run '"
+                        + INSTALL + "', which leaves your own install alone, or update it");
     }
 
     @Test
@@ -95,12 +138,16 @@ class CopilotSetupTest {
                         + "http://localhost:11434/v1 for Ollama)");
     }
 
+    /** Named at the start of the run, and the task fails with the same line; no session was made. */
     private void assertRefused(CommandRunner runner, String message) throws Exception {
         CommandRunner.Result r = runner.run("run", plan.toString());
 
-        assertEquals(2, r.exitCode(), r::toString);
-        assertEquals(List.of("planexec: " + message), r.errLines(), r::toString);
+        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals(List.of(), r.errLines(), r::toString);
         assertFalse(r.showsStackTrace(), r::toString);
-        assertArrayEquals(before, Files.readAllBytes(plan), "nothing ran");
+        assertTrue(r.out().contains("copilot agent not ready, its tasks will fail: " + message), r::toString);
+        Task task = Plans.task(plan, "ask");
+        assertEquals(TaskStatus.FAILED, task.status(), r::toString);
+        assertEquals(message, task.error());
     }
 }

@@ -9,25 +9,30 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The real Copilot CLI the tests run: {@code PLANEXEC_TEST_COPILOT_CLI}, else where {@code .ci/run} installs it
- * ({@code ~/.cache/planexec-ci/copilot-1.0.50}). In CI ({@code CI=true}) a missing CLI fails the test; on a
+ * A real Copilot CLI the tests run, one of the two ends of the range planexec supports: {@link #NEWEST} (1.0.102,
+ * the newest tested; {@code PLANEXEC_TEST_COPILOT_CLI}) or {@link #OLDEST} (1.0.50, the oldest supported;
+ * {@code PLANEXEC_TEST_COPILOT_OLDEST_CLI}), else where {@code .ci/run} installs it
+ * ({@code ~/.cache/planexec-ci/copilot-<version>}). In CI ({@code CI=true}) a missing CLI fails the test; on a
  * developer's machine the test is skipped, saying how to install it.
  */
-final class CopilotCli {
-    static final String VERSION = "1.0.50";
-    static final String VARIABLE = "PLANEXEC_TEST_COPILOT_CLI";
+record CopilotCli(String version, String variable) {
+    static final CopilotCli NEWEST = new CopilotCli("1.0.102", "PLANEXEC_TEST_COPILOT_CLI");
+    static final CopilotCli OLDEST = new CopilotCli("1.0.50", "PLANEXEC_TEST_COPILOT_OLDEST_CLI");
 
-    private CopilotCli() {}
-
-    /** The CLI binary; fails (CI) or skips (elsewhere) the calling test if there is none. */
+    /** The newest tested CLI's binary; fails (CI) or skips (elsewhere) the calling test if there is none. */
     static Path require() {
+        return NEWEST.binary();
+    }
+
+    /** This version's binary; fails (CI) or skips (elsewhere) the calling test if there is none. */
+    Path binary() {
         Path cli = find();
         if (cli != null) {
             return cli;
         }
-        String how = "the Copilot CLI " + VERSION + " is not installed for the tests: run .ci/run once, or 'npm install"
-                + " --prefix ~/.cache/planexec-ci/copilot-" + VERSION + " @github/copilot@" + VERSION + "', or set "
-                + VARIABLE + " to a copilot " + VERSION + " binary";
+        String how = "the Copilot CLI " + version + " is not installed for the tests: run .ci/run once, or 'npm install"
+                + " --prefix ~/.cache/planexec-ci/copilot-" + version + " @github/copilot@" + version + "', or set "
+                + variable + " to a copilot " + version + " binary";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(how);
         }
@@ -35,8 +40,8 @@ final class CopilotCli {
         return null;
     }
 
-    private static Path find() {
-        String configured = System.getenv(VARIABLE);
+    private Path find() {
+        String configured = System.getenv(variable);
         if (configured != null && !configured.isBlank()) {
             Path path = Path.of(configured);
             return Files.isExecutable(path) ? path : null;
@@ -46,7 +51,7 @@ final class CopilotCli {
                 System.getProperty("user.home"),
                 ".cache",
                 "planexec-ci",
-                "copilot-" + VERSION,
+                "copilot-" + version,
                 "node_modules",
                 "@github",
                 "copilot-linux-" + arch,

@@ -11,6 +11,7 @@ import dev.planexec.it.RepoPlans;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.Plans;
+import dev.planexec.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,6 +26,35 @@ class CopilotRunIT {
 
     @RegisterExtension
     final CopilotWorld world = new CopilotWorld();
+
+    @Test
+    void a_cli_newer_than_the_newest_tested_runs_with_a_one_line_notice() throws Exception {
+        // The real CLI, reporting a version past the newest tested one.
+        Path newer = world.logs().resolve("copilot-newer");
+        Files.writeString(
+                newer,
+                String.join(
+                        "\n",
+                        "#!/bin/sh",
+                        "case \"$*\" in *--version*) echo 'GitHub Copilot CLI 1.0.999.'; exit 0 ;; esac",
+                        "exec '" + world.cli() + "' \"$@\"",
+                        ""));
+        Files.setPosixFilePermissions(newer, PosixFilePermissions.fromString("rwx------"));
+        world.env("PLANEXEC_COPILOT_CLI", newer.toString());
+        Path plan = world.plan("newer").task("a", "Answer", "Just answer.").write();
+
+        PlanexecRun run = world.planexecToEnd(RUN, "run", plan.toString(), "--plain");
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(TaskStatus.DONE, Plans.task(plan, "a").status(), run::toString);
+        assertEquals(
+                1,
+                run.stdout()
+                        .lines()
+                        .filter(l -> l.endsWith("copilot: untested Copilot CLI 1.0.999; tested up to 1.0.102"))
+                        .count(),
+                run::toString);
+    }
 
     @Test
     void two_task_plan_runs_to_the_end_with_a_session_per_task_a_tool_call_and_streamed_text() throws Exception {
@@ -151,8 +181,11 @@ class CopilotRunIT {
                         + "was aborted",
                 task.error());
         assertTrue(took.compareTo(Duration.ofSeconds(60)) < 0, "took " + took);
-        // The abort reached the CLI, which hung up on the model.
-        assertTrue(world.model().holdsDropped() >= 1 || world.model().holding() == 0, "the model request was dropped");
+        // The abort reached the CLI, which hung up on the model (noticed at the fake's next keep-alive write).
+        Waits.until(
+                "the model request to be dropped",
+                Duration.ofSeconds(10),
+                () -> world.model().holdsDropped() >= 1 || world.model().holding() == 0);
     }
 
     @Test

@@ -26,6 +26,7 @@ import dev.planexec.store.LogFile;
 import dev.planexec.store.PlanStore;
 import dev.planexec.testing.Plans;
 import dev.planexec.testing.Recorder;
+import dev.planexec.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,7 +102,11 @@ class CopilotSessionIT {
             assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 10, "the abort was prompt");
             session.close();
         }
-        assertEquals(1, world.model().holdsDropped(), "the CLI hung up on the model");
+        // The fake model notices the hang-up at its next keep-alive write, a moment after the CLI closed the stream.
+        Waits.until(
+                "the CLI to hang up on the model",
+                Duration.ofSeconds(10),
+                () -> world.model().holdsDropped() == 1);
     }
 
     @Test

@@ -52,6 +52,7 @@ final class CopilotWorld implements BeforeEachCallback, AfterEachCallback {
     static final String MARKER_VARIABLE = "PLANEXEC_IT_MARKER";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    private final CopilotCli version;
     private final List<PlanexecRun> started = new ArrayList<>();
     private final Map<String, String> extraEnv = new HashMap<>();
     private Path cli;
@@ -59,9 +60,18 @@ final class CopilotWorld implements BeforeEachCallback, AfterEachCallback {
     private String marker;
     private FakeModel model;
 
+    /** A world with the newest tested CLI. */
+    CopilotWorld() {
+        this(CopilotCli.NEWEST);
+    }
+
+    CopilotWorld(CopilotCli version) {
+        this.version = version;
+    }
+
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
-        cli = CopilotCli.require();
+        cli = version.binary();
         root = Files.createTempDirectory("planexec-copilot-it-").toRealPath();
         marker = "pxcopilot" + UUID.randomUUID().toString().replace("-", "");
         Files.createDirectories(state());
