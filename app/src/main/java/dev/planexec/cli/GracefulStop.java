@@ -8,9 +8,11 @@ import java.util.function.Consumer;
 import org.jline.utils.Signals;
 
 /**
- * Ctrl+C and SIGTERM during a run. The first one stops the run gracefully: no new task starts, running sessions are
- * aborted, their tasks saved {@code interrupted}, exit code 130. A second one exits at once, after one last attempt
- * to save the running tasks as {@code interrupted} and with every process planexec started stopped.
+ * Ctrl+C, SIGTERM and SIGHUP during a run. The first one stops the run gracefully: no new task starts, running
+ * sessions are aborted, their tasks saved {@code interrupted}, exit code 130. A second Ctrl+C or SIGTERM exits at
+ * once, after one last attempt to save the running tasks as {@code interrupted} and with every process planexec
+ * started stopped. A hang-up (the terminal closed, an SSH connection dropped) is only ever the graceful stop: nobody
+ * is left to ask for more, and the kernel may deliver it twice (to the session leader and to the foreground group).
  */
 final class GracefulStop implements AutoCloseable {
     private final Scheduler scheduler;
@@ -18,6 +20,7 @@ final class GracefulStop implements AutoCloseable {
     private final AtomicInteger signals = new AtomicInteger();
     private Object previousInt;
     private Object previousTerm;
+    private Object previousHup;
 
     GracefulStop(Scheduler scheduler, Consumer<String> say) {
         this.scheduler = scheduler;
@@ -27,11 +30,19 @@ final class GracefulStop implements AutoCloseable {
     GracefulStop install() {
         previousInt = Signals.register("INT", this::onSignal);
         previousTerm = Signals.register("TERM", this::onSignal);
+        previousHup = Signals.register("HUP", this::onHangUp);
         return this;
     }
 
     boolean triggered() {
         return signals.get() > 0;
+    }
+
+    private void onHangUp() {
+        if (signals.compareAndSet(0, 1)) {
+            say.accept("the terminal hung up: aborting running tasks and saving them as interrupted");
+            scheduler.stop();
+        }
     }
 
     private void onSignal() {
@@ -55,5 +66,6 @@ final class GracefulStop implements AutoCloseable {
     public void close() {
         Signals.unregister("INT", previousInt);
         Signals.unregister("TERM", previousTerm);
+        Signals.unregister("HUP", previousHup);
     }
 }

@@ -30,9 +30,28 @@ final class PlanLoading {
      */
     static Plan loadToSave(Path file) {
         Plan plan = load(file);
+        refuseWhatASaveCannotKeep(file);
+        return plan;
+    }
+
+    /**
+     * As {@code run} needs it, its working folder checked too: for {@code run} and {@code validate}; refused as
+     * {@link #loadToSave} refuses too.
+     */
+    static Plan loadForRun(Path file) {
+        Plan plan;
+        try {
+            plan = PlanFiles.loadForRun(file);
+        } catch (InvalidPlanException e) {
+            throw PlanexecException.invalidInput(e.problems());
+        }
+        refuseWhatASaveCannotKeep(file);
+        return plan;
+    }
+
+    private static void refuseWhatASaveCannotKeep(Path file) {
         AtomicFile.whyNotReplaceable(file).ifPresent(reason -> {
             throw PlanexecException.invalidInput(reason);
         });
-        return plan;
     }
 }

@@ -14,9 +14,11 @@ import picocli.CommandLine.ParentCommand;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {
+            // One sentence per entry: picocli wraps each to the terminal, so a sentence split over two entries would
+            // break mid-line.
             "Run a plan: each task in its own agent session, in dependency order.",
-            "On a terminal it opens the full-screen UI; with --plain, or when stdout is not a terminal, it prints",
-            "one line per task state change."
+            "On a terminal it opens the full-screen UI; with --plain, or when stdout is not a terminal, it prints one"
+                    + " line per task state change."
         })
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
@@ -63,6 +65,12 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String onOrphans;
 
+    @Option(
+            names = "--no-notify",
+            description = "No bell or desktop notification when the run ends, a task fails or the recovery dialog "
+                    + "waits (also: PLANEXEC_NOTIFY=0).")
+    boolean noNotify;
+
     @Override
     public Integer call() {
         if (agent != null && !Agents.isKnown(agent)) {
@@ -74,6 +82,7 @@ final class RunCommand implements Callable<Integer> {
         }
         OrphanPolicy policy = OrphanPolicy.parse(onOrphans);
         return new RunWorkflow(parent.context)
-                .run(new RunWorkflow.Request(plan, agent, concurrency, policy, plain, model, copilotServers.urls));
+                .run(new RunWorkflow.Request(
+                        plan, agent, concurrency, policy, plain, model, copilotServers.urls, !noNotify));
     }
 }

@@ -27,7 +27,6 @@ import dev.planexec.store.RunStateFile;
 import dev.planexec.store.SaveFailedException;
 import dev.planexec.store.StateDir;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -51,6 +50,7 @@ final class RunWorkflow {
      * @param plain line mode even on a terminal
      * @param model {@code --model}: the model prompt-driven agents ask for, or {@code null} for their default
      * @param copilotUrls {@code --copilot-url}: Copilot servers, {@code HOST:PORT}; empty for none given
+     * @param notifications the full-screen UI rings and notifies when the run needs the user ({@code --no-notify}: not)
      */
     record Request(
             Path planFile,
@@ -59,7 +59,8 @@ final class RunWorkflow {
             OrphanPolicy orphans,
             boolean plain,
             String model,
-            List<String> copilotUrls) {}
+            List<String> copilotUrls,
+            boolean notifications) {}
 
     int run(Request request) {
         Plan plan = load(request.planFile());
@@ -122,7 +123,7 @@ final class RunWorkflow {
      */
     private static Plan load(Path planFile) {
         try {
-            return PlanLoading.loadToSave(planFile);
+            return PlanLoading.loadForRun(planFile);
         } catch (PlanexecException e) {
             RunStateFile leftover = RunStateFile.of(planFile);
             if (e.exitCode() != ExitCodes.BAD_INPUT || !leftover.exists()) {
@@ -152,7 +153,7 @@ final class RunWorkflow {
 
     /** The plan's {@code copilotUrls}: an array of {@code HOST:PORT} strings. */
     private static List<String> planServers(Path planFile, Plan plan) {
-        JsonNode field = plan.source() == null ? null : plan.source().get("copilotUrls");
+        JsonNode field = plan.source() == null ? null : plan.source().field("copilotUrls");
         if (field == null || field.isNull()) {
             return List.of();
         }
@@ -171,14 +172,11 @@ final class RunWorkflow {
         throw PlanexecException.invalidInput(planFile + ": copilotUrls must be an array of \"HOST:PORT\" strings");
     }
 
-    /** Problems the plan file alone does not show: a missing working folder, {@code --agent local} without steps. */
+    /**
+     * Problems the plan file alone does not show: {@code --agent local} with tasks without steps. (A missing working
+     * folder is one of the plan's problems: {@code PlanFiles.load} reports it, for {@code validate} too.)
+     */
     private static void checkRunnable(Request request, Plan plan) {
-        Path planDir = request.planFile().toAbsolutePath().getParent();
-        String wd = plan.workingDirectory();
-        if (wd != null && !wd.isBlank() && !Files.isDirectory(planDir.resolve(wd))) {
-            throw PlanexecException.invalidInput(request.planFile() + ": workingDirectory \"" + wd
-                    + "\" is not a folder (it is relative to the plan file's folder)");
-        }
         if (Agents.LOCAL.equals(request.agent())) {
             List<String> stepless = plan.tasks().stream()
                     .filter(t -> !t.hasSteps() && t.status() != TaskStatus.DONE)

@@ -107,13 +107,20 @@ final class SessionsCommand implements Runnable {
             }
             int width =
                     rows.stream().mapToInt(r -> r.session().id().length()).max().orElse(10);
-            out.printf("%-" + width + "s  %-7s  %-8s  %-19s  %s%n", "SESSION", "AGENT", "STATE", "LAST ACTIVITY", "");
+            // Every column named, and the state spelled as --json spells it (in_use).
+            out.printf(
+                    "%-" + width + "s  %-7s  %-8s  %-19s  %s%n",
+                    "SESSION",
+                    "AGENT",
+                    "STATE",
+                    "LAST ACTIVITY",
+                    "REASON");
             for (Row r : rows) {
                 out.printf(
                         "%-" + width + "s  %-7s  %-8s  %-19s  %s%n",
                         ControlChars.visibleInline(r.session().id()),
                         r.session().agent(),
-                        r.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                        r.state().name().toLowerCase(java.util.Locale.ROOT),
                         r.session().lastActivity() == null
                                 ? "-"
                                 : WHEN.format(r.session().lastActivity()),

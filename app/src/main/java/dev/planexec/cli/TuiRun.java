@@ -1,8 +1,6 @@
 package dev.planexec.cli;
 
 import com.googlecode.lanterna.screen.Screen;
-import com.googlecode.lanterna.terminal.DefaultTerminalFactory;
-import com.googlecode.lanterna.terminal.ansi.UnixLikeTerminal;
 import dev.planexec.agent.process.ProcessReaper;
 import dev.planexec.console.LinePrinter;
 import dev.planexec.plan.Plan;
@@ -46,18 +44,18 @@ final class TuiRun {
         Charset charset = context.utf8() ? java.nio.charset.StandardCharsets.UTF_8 : Charset.defaultCharset();
         Screen screen;
         try {
-            screen = new DefaultTerminalFactory(System.out, System.in, charset)
-                    .setForceTextTerminal(true)
-                    .setUnixTerminalCtrlCBehaviour(UnixLikeTerminal.CtrlCBehaviour.TRAP)
-                    .createScreen();
+            screen = dev.planexec.tui.UnicodeTerminal.openScreen(System.in, System.out, charset);
             screen.startScreen();
         } catch (IOException e) {
             throw PlanexecException.invalidInput(
                     "cannot open the full-screen UI (" + e.getMessage() + "); use --plain for line mode");
         }
-        TuiApp app = TuiApp.create(screen, store.current(), request.agent(), context.env(), charset);
+        TuiApp app = TuiApp.create(
+                screen, store.current(), request.agent(), context.env(), charset, request.notifications());
         Object previousInt = Signals.register("INT", app::requestStop);
         Object previousTerm = Signals.register("TERM", app::requestStop);
+        // A hang-up (the window closed, the SSH connection dropped) stops gracefully too: the sessions are kept.
+        Object previousHup = Signals.register("HUP", app::hangUp);
         TuiApp.Outcome outcome;
         try {
             outcome = app.run(toAsk, choices -> {
@@ -68,7 +66,7 @@ final class TuiRun {
                                 .apply(choices, note -> app.listener().onEvent(new RunEvent.Notice(null, note)));
                 publishChanges(before, store.current(), app.listener());
                 RunOptions options = new RunOptions(request.concurrency(), settled.resume(), settled.held(), true);
-                return new Scheduler(store, agents, options, app.listener(), log);
+                return new TuiApp.Started(new Scheduler(store, agents, options, app.listener(), log), settled.held());
             });
         } catch (IOException | RuntimeException | Error e) {
             restore(screen);
@@ -80,6 +78,7 @@ final class TuiRun {
             restore(screen);
             Signals.unregister("INT", previousInt);
             Signals.unregister("TERM", previousTerm);
+            Signals.unregister("HUP", previousHup);
         }
         if (outcome.forced()) {
             context.out().println("planexec: quit at once; running tasks were saved as interrupted");
@@ -92,6 +91,7 @@ final class TuiRun {
             return ExitCodes.INTERRUPTED;
         }
         context.out().println(LinePrinter.summary(outcome.summary()));
+        outcome.details().forEach(context.out()::println);
         return switch (outcome.summary().outcome()) {
             case COMPLETED -> ExitCodes.OK;
             case INCOMPLETE -> ExitCodes.NOT_DONE;

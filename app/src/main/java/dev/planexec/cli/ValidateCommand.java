@@ -27,7 +27,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Plan loaded = PlanLoading.loadToSave(plan);
+        Plan loaded = PlanLoading.loadForRun(plan);
         parent.context
                 .out()
                 .printf(

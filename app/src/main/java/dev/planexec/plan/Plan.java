@@ -1,6 +1,5 @@
 package dev.planexec.plan;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +15,8 @@ import java.util.function.UnaryOperator;
  * @param retries how many times a task's transient failure is retried ({@code "retries"}), or {@code null} for the
  *     default, {@link dev.planexec.plan.Plan#DEFAULT_RETRIES}
  * @param retryDelaySeconds the first retry's delay ({@code "retryDelaySeconds"}), or {@code null} for the default
- * @param source the JSON object the plan was read from (unknown fields survive saves); {@code null} if made in code
+ * @param source the file the plan was read from, whose bytes a save edits (see {@link PlanSource}); {@code null} if
+ *     made in code
  */
 public record Plan(
         String id,
@@ -29,7 +29,7 @@ public record Plan(
         List<Task> tasks,
         Integer retries,
         Integer retryDelaySeconds,
-        ObjectNode source) {
+        PlanSource source) {
 
     /** A transient failure is retried once unless the plan or task says otherwise. */
     public static final int DEFAULT_RETRIES = 1;
@@ -50,7 +50,7 @@ public record Plan(
             String agent,
             String workingDirectory,
             List<Task> tasks,
-            ObjectNode source) {
+            PlanSource source) {
         this(id, name, description, createdAt, updatedAt, agent, workingDirectory, tasks, null, null, source);
     }
 

@@ -1,49 +1,84 @@
 package dev.planexec.plan;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Reading, validating and writing plan files.
  *
  * <pre>{@code
  * Plan plan = PlanFiles.load(Path.of("plans/demo.json")); // throws InvalidPlanException listing every problem
- * byte[] json = PlanFiles.toJson(plan);
+ * byte[] json = PlanFiles.toJson(plan.withTask(...));      // the file's bytes with only that change made
  * }</pre>
  */
 public final class PlanFiles {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            // Numbers in fields planexec does not know are written back as they were read: a double would turn
-            // 0.0005 into 5.0E-4 and 12345678.5 into 1.23456785E7.
-            .configure(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS, true)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
-
-    private static final Pattern SOURCE = Pattern.compile("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]");
+    /** The folder Planeteer keeps its plans in, inside the project it works on. */
+    public static final String PLANETEER_FOLDER = ".planeteer";
 
     private PlanFiles() {}
 
-    /** Reads and validates the plan at {@code file}; problems name the file as it was given. */
+    /**
+     * Reads and validates the plan at {@code file}; problems name the file as it was given. Besides what
+     * {@link #parse} checks, the file must be a regular file (or a link to one).
+     */
     public static Plan load(Path file) throws InvalidPlanException {
-        if (Files.isDirectory(file)) {
-            throw new InvalidPlanException(List.of(file + ": is a folder, not a plan file"));
+        return parse(read(file), file.toString(), null);
+    }
+
+    /**
+     * {@link #load}, and the plan's working folder must exist: everything {@code run} refuses for the plan's sake
+     * before it starts, so that {@code validate} says it too. (Not part of {@link #load}: a plan whose folder is gone
+     * is still a plan, whose sessions {@code sessions clean} must not take for orphans.)
+     */
+    public static Plan loadForRun(Path file) throws InvalidPlanException {
+        return parse(read(file), file.toString(), file);
+    }
+
+    /** Parses and validates plan JSON; {@code name} is the file name used in problem reports. */
+    public static Plan parse(byte[] json, String name) throws InvalidPlanException {
+        return parse(json, name, null);
+    }
+
+    /**
+     * The plan as it is written to disk. A plan read from a file is that file's bytes with only the values that
+     * differ from what was read written anew, in the file's layout (indentation, line breaks, spacing); everything
+     * else is kept byte for byte. A plan made in code is written as Planeteer writes one: two-space indent, a final
+     * newline.
+     */
+    public static byte[] toJson(Plan plan) {
+        return PlanWriter.write(plan);
+    }
+
+    /**
+     * The folder the plan's tasks run in: {@code workingDirectory} relative to the plan file's folder; without one,
+     * that folder, or for a plan in a folder named {@code .planeteer}, the folder above it, where Planeteer works.
+     */
+    public static Path workingDirectory(Path planFile, Plan plan) {
+        Path planDir = planFile.toAbsolutePath().getParent();
+        String wd = plan.workingDirectory();
+        if (wd != null && !wd.isBlank()) {
+            return planDir.resolve(wd).normalize();
         }
-        byte[] bytes;
+        Path name = planDir.getFileName();
+        if (name != null && name.toString().equals(PLANETEER_FOLDER) && planDir.getParent() != null) {
+            return planDir.getParent().normalize();
+        }
+        return planDir.normalize();
+    }
+
+    private static byte[] read(Path file) throws InvalidPlanException {
+        BasicFileAttributes attributes;
         try {
-            bytes = Files.readAllBytes(file);
+            // Looked at before opening: opening a FIFO would wait for a writer that may never come.
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
             throw new InvalidPlanException(List.of(file + ": no such file"));
         } catch (AccessDeniedException e) {
@@ -51,68 +86,101 @@ public final class PlanFiles {
         } catch (IOException e) {
             throw new InvalidPlanException(List.of(file + ": cannot read: " + e.getMessage()));
         }
-        return parse(bytes, file.toString());
+        if (attributes.isDirectory()) {
+            throw new InvalidPlanException(List.of(file + ": is a folder, not a plan file"));
+        }
+        if (!attributes.isRegularFile()) {
+            throw new InvalidPlanException(List.of(
+                    file + ": is " + specialKind(file) + ", not a regular file; a plan must be a regular file"));
+        }
+        if (attributes.size() > PlanLimits.MAX_FILE_BYTES) {
+            throw tooLarge(file.toString());
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) PlanLimits.MAX_FILE_BYTES + 1);
+        } catch (AccessDeniedException e) {
+            throw new InvalidPlanException(List.of(file + ": permission denied"));
+        } catch (IOException e) {
+            throw new InvalidPlanException(List.of(file + ": cannot read: " + e.getMessage()));
+        }
+        return bytes;
     }
 
-    /** Parses and validates plan JSON; {@code name} is the file name used in problem reports. */
-    public static Plan parse(byte[] json, String name) throws InvalidPlanException {
-        JsonNode root;
+    private static InvalidPlanException tooLarge(String name) {
+        return new InvalidPlanException(List.of(name + ":1:1: the file is larger than "
+                + PlanLimits.MAX_FILE_BYTES / (1024 * 1024) + " MiB, the most a plan file may be"));
+    }
+
+    /** What a file that is neither a folder nor a regular file is, in words. */
+    private static String specialKind(Path file) {
         try {
-            root = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = charLocation(json).orElse(e.getLocation());
-            String where = at == null ? name : name + ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new InvalidPlanException(List.of(where + ": malformed JSON: " + firstLine(e.getOriginalMessage())));
-        } catch (IOException e) {
-            throw new InvalidPlanException(List.of(name + ": cannot read: " + e.getMessage()));
+            int mode = (Integer) Files.getAttribute(file, "unix:mode");
+            return switch (mode & 0170000) {
+                case 0010000 -> "a FIFO (named pipe)";
+                case 0020000 -> "a character device";
+                case 0060000 -> "a block device";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (IOException | RuntimeException e) {
+            return "a special file";
         }
-        if (root == null || root.isMissingNode()) {
+    }
+
+    /** {@code file}, when given, is where the plan was read from: its working folder is checked too. */
+    private static Plan parse(byte[] json, String name, Path file) throws InvalidPlanException {
+        if (json.length > PlanLimits.MAX_FILE_BYTES) {
+            throw tooLarge(name);
+        }
+        JsonSource document;
+        try {
+            document = JsonSource.parse(json);
+        } catch (JsonSource.MalformedJsonException e) {
+            int[] at = JsonSource.lineAndColumn(json, e.offset());
+            throw new InvalidPlanException(List.of(name + ":" + at[0] + ":" + at[1] + ": " + e.getMessage()));
+        } catch (JsonSource.EmptyDocumentException e) {
             throw new InvalidPlanException(List.of(name + ":1:1: the file is empty; a plan is a JSON object"));
         }
         List<PlanProblem> problems = new ArrayList<>();
-        PlanReader reader = new PlanReader(problems);
-        Plan plan = reader.read(root);
+        PlanSource source = new PlanSource(document);
+        PlanReader reader = new PlanReader(problems, source);
+        Plan plan = reader.read(document.root());
         if (plan != null) {
-            new PlanValidator(problems).validate(plan, reader.taskPointers());
+            new PlanValidator(problems)
+                    .validate(plan, reader.taskPointers(), reader.unreadableSteps(), reader.unreadableId());
+            if (file != null) {
+                checkWorkingDirectory(file, plan, problems);
+            }
         }
         if (!problems.isEmpty()) {
-            JsonLocations locations = JsonLocations.of(json);
-            List<String> lines = new ArrayList<>();
-            for (PlanProblem problem : problems) {
-                int[] lc = locations.lineAndColumn(problem.pointer());
-                lines.add(name + ":" + lc[0] + ":" + lc[1] + ": " + problem.message());
-            }
-            throw new InvalidPlanException(lines);
+            throw new InvalidPlanException(report(document, name, problems));
         }
         return plan;
     }
 
-    /** The plan as it is written to disk: UTF-8 JSON, two-space indent, a final newline. */
-    public static byte[] toJson(Plan plan) {
-        return PlanWriter.write(plan);
-    }
-
-    /**
-     * Where parsing the document as text fails: columns then count characters, as editors do, not the bytes the
-     * fast parser counts ({@code é} is two bytes).
-     */
-    private static Optional<JsonLocation> charLocation(byte[] json) {
-        try {
-            MAPPER.readTree(JsonLocations.text(json));
-            return Optional.empty(); // the bytes were not valid UTF-8; the byte parser's location stands
-        } catch (JsonProcessingException e) {
-            return Optional.ofNullable(e.getLocation());
+    private static void checkWorkingDirectory(Path file, Plan plan, List<PlanProblem> problems) {
+        String wd = plan.workingDirectory();
+        if (wd != null && !wd.isBlank() && !Files.isDirectory(workingDirectory(file, plan))) {
+            problems.add(new PlanProblem(
+                    "/workingDirectory",
+                    "workingDirectory \"" + wd + "\" is not a folder (it is relative to the plan file's folder)"));
         }
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unreadable";
+    /** Each problem as {@code name:line:column: message}, in the order they appear in the file. */
+    private static List<String> report(JsonSource document, String name, List<PlanProblem> problems) {
+        record Located(int offset, PlanProblem problem) {}
+        List<Located> located = new ArrayList<>();
+        for (PlanProblem problem : problems) {
+            located.add(new Located(document.offsetOf(problem.pointer()), problem));
         }
-        int nl = message.indexOf('\n');
-        String line = nl < 0 ? message : message.substring(0, nl);
-        // Jackson names an enclosing array or object by a location that reads "[Source: REDACTED (...); line: 1,
-        // column: 11]"; the user needs only the line and column.
-        return SOURCE.matcher(line).replaceAll("[line $1, column $2]");
+        located.sort(Comparator.comparingInt(Located::offset)); // stable: one place keeps the order found
+        List<String> lines = new ArrayList<>();
+        for (Located l : located) {
+            int[] at = document.lineAndColumn(l.offset());
+            lines.add(name + ":" + at[0] + ":" + at[1] + ": " + l.problem().message());
+        }
+        return lines;
     }
 }

@@ -3,20 +3,46 @@ package dev.planexec.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a parsed JSON tree into a {@link Plan}, noting every field of the wrong type instead of stopping at the
  * first. What cannot be read is replaced by a harmless default so the remaining checks can still run.
+ *
+ * <p>A field planexec knows must have its type; {@code null} is accepted only for the run fields planexec itself
+ * clears ({@code sessionId}, {@code agentResult}, {@code startedAt}, {@code finishedAt}, {@code error}), where it
+ * means "none".
  */
 final class PlanReader {
     private final List<PlanProblem> problems;
+    private final PlanSource source;
     private final List<String> taskPointers = new ArrayList<>();
+    private final Set<String> unreadableSteps = new HashSet<>();
+    private boolean unreadableId;
 
-    PlanReader(List<PlanProblem> problems) {
+    PlanReader(List<PlanProblem> problems, PlanSource source) {
         this.problems = problems;
+        this.source = source;
+    }
+
+    /**
+     * The tasks (by JSON pointer) whose {@code steps} could not all be read: already reported, so "has no steps" is
+     * not said of them too.
+     */
+    Set<String> unreadableSteps() {
+        return unreadableSteps;
+    }
+
+    /**
+     * Whether some task's {@code id} is there but not a usable string (another type, or blank): then a dependency
+     * that names no task may name that one, and is not reported until the id is fixed.
+     */
+    boolean unreadableId() {
+        return unreadableId;
     }
 
     /** The JSON pointer of each task read, in the order of {@link Plan#tasks()}. */
@@ -30,9 +56,22 @@ final class PlanReader {
             return null;
         }
         ObjectNode object = (ObjectNode) root;
+        String id = string(object, "id", "");
+        String name = string(object, "name", "");
+        String description = string(object, "description", "");
+        String createdAt = string(object, "createdAt", "");
+        String updatedAt = string(object, "updatedAt", "");
+        String agent = string(object, "agent", "");
+        String workingDirectory = string(object, "workingDirectory", "");
+        if (workingDirectory != null && workingDirectory.indexOf('\0') >= 0) {
+            problems.add(new PlanProblem(
+                    "/workingDirectory",
+                    "\"workingDirectory\" holds a NUL character (\\u0000); no folder is named so"));
+            workingDirectory = null;
+        }
         List<Task> tasks = new ArrayList<>();
         JsonNode tasksNode = object.get("tasks");
-        if (tasksNode == null || tasksNode.isNull()) {
+        if (tasksNode == null) {
             problems.add(new PlanProblem("", "the plan has no \"tasks\" array"));
         } else if (!tasksNode.isArray()) {
             problems.add(new PlanProblem("/tasks", "\"tasks\" must be an array, not " + kind(tasksNode)));
@@ -42,21 +81,24 @@ final class PlanReader {
                 if (task != null) {
                     tasks.add(task);
                     taskPointers.add("/tasks/" + i);
+                    source.readTask(tasksNode.get(i), task);
                 }
             }
         }
-        return new Plan(
-                string(object, "id", ""),
-                string(object, "name", ""),
-                string(object, "description", ""),
-                string(object, "createdAt", ""),
-                string(object, "updatedAt", ""),
-                string(object, "agent", ""),
-                string(object, "workingDirectory", ""),
+        Plan plan = new Plan(
+                id,
+                name,
+                description,
+                createdAt,
+                updatedAt,
+                agent,
+                workingDirectory,
                 tasks,
                 wholeNumber(object, "retries", "", 0),
                 wholeNumber(object, "retryDelaySeconds", "", 0),
-                object);
+                source);
+        source.read(plan);
+        return plan;
     }
 
     private Task readTask(JsonNode node, String at) {
@@ -67,7 +109,10 @@ final class PlanReader {
         ObjectNode object = (ObjectNode) node;
         String id = string(object, "id", at);
         if (id == null || id.isBlank()) {
-            problems.add(new PlanProblem(at, "task has no \"id\""));
+            unreadableId |= object.has("id");
+            if (id != null || !object.has("id")) {
+                problems.add(new PlanProblem(object.has("id") ? at + "/id" : at, "task has no \"id\""));
+            }
             id = "#" + at.substring(at.lastIndexOf('/') + 1);
         }
         String title = string(object, "title", at);
@@ -85,11 +130,12 @@ final class PlanReader {
         }
         JsonNode attemptsNode = object.get("attempts");
         int attempts = 0;
-        if (attemptsNode != null && !attemptsNode.isNull()) {
-            if (attemptsNode.canConvertToExactIntegral() && attemptsNode.asInt() >= 0) {
+        if (attemptsNode != null) {
+            if (wholeNumber(attemptsNode) && attemptsNode.asInt() >= 0) {
                 attempts = attemptsNode.asInt();
             } else {
-                problems.add(new PlanProblem(at + "/attempts", "\"attempts\" must be a whole number"));
+                problems.add(new PlanProblem(
+                        at + "/attempts", "\"attempts\" must be a whole number, not " + describe(attemptsNode)));
             }
         }
         return new Task(
@@ -100,19 +146,19 @@ final class PlanReader {
                 strings(object, "dependsOn", at),
                 steps(object, at),
                 status,
-                string(object, "sessionId", at),
-                string(object, "agentResult", at),
+                nullableString(object, "sessionId", at),
+                nullableString(object, "agentResult", at),
                 string(object, "agent", at),
-                string(object, "startedAt", at),
-                string(object, "finishedAt", at),
+                nullableString(object, "startedAt", at),
+                nullableString(object, "finishedAt", at),
                 attempts,
-                string(object, "error", at),
+                nullableString(object, "error", at),
                 stringMap(object, "sessionContext", at),
                 strings(object, "notes", at),
                 wholeNumber(object, "retries", at, 0),
                 wholeNumber(object, "retryDelaySeconds", at, 0),
                 usage(object, at),
-                new RetryState(strings(object, "attemptErrors", at), string(object, "nextAttemptAt", at)),
+                new RetryState(strings(object, "attemptErrors", at), nullableString(object, "nextAttemptAt", at)),
                 object);
     }
 
@@ -122,7 +168,7 @@ final class PlanReader {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (node.canConvertToExactIntegral() && node.canConvertToInt() && node.asInt() >= min) {
+        if (wholeNumber(node) && node.asInt() >= min) {
             return node.asInt();
         }
         problems.add(new PlanProblem(
@@ -170,11 +216,12 @@ final class PlanReader {
     private List<Step> steps(ObjectNode task, String at) {
         JsonNode node = task.get("steps");
         List<Step> steps = new ArrayList<>();
-        if (node == null || node.isNull()) {
+        if (node == null) {
             return steps;
         }
         if (!node.isArray()) {
             problems.add(new PlanProblem(at + "/steps", "\"steps\" must be an array, not " + kind(node)));
+            unreadableSteps.add(at);
             return steps;
         }
         for (int i = 0; i < node.size(); i++) {
@@ -185,13 +232,15 @@ final class PlanReader {
             } else if (step.isObject()) {
                 JsonNode run = step.get("run");
                 if (run == null || !run.isTextual() || run.asText().isBlank()) {
-                    problems.add(new PlanProblem(stepAt, "a step needs a \"run\" command (a string)"));
+                    problems.add(new PlanProblem(
+                            run == null ? stepAt : stepAt + "/run", "a step needs a \"run\" command (a string)"));
+                    unreadableSteps.add(at);
                     continue;
                 }
                 JsonNode timeout = step.get("timeoutSeconds");
                 Integer seconds = null;
-                if (timeout != null && !timeout.isNull()) {
-                    if (timeout.canConvertToExactIntegral() && timeout.asInt() > 0) {
+                if (timeout != null) {
+                    if (wholeNumber(timeout) && timeout.asInt() > 0) {
                         seconds = timeout.asInt();
                     } else {
                         problems.add(new PlanProblem(
@@ -202,15 +251,21 @@ final class PlanReader {
             } else {
                 problems.add(new PlanProblem(
                         stepAt, "a step must be a command string or an object with \"run\", not " + kind(step)));
+                unreadableSteps.add(at);
             }
         }
         return steps;
     }
 
-    /** A string field, {@code null} if absent or null; a wrong type is a problem. */
+    /** A whole number that fits an {@code int}: {@code 3} and {@code 3.0} do, {@code 1e20} and {@code 1.5} do not. */
+    private static boolean wholeNumber(JsonNode node) {
+        return node.isNumber() && node.canConvertToExactIntegral() && node.canConvertToInt();
+    }
+
+    /** A string field, {@code null} if absent; {@code null} or another type is a problem. */
     private String string(ObjectNode object, String field, String at) {
         JsonNode node = object.get(field);
-        if (node == null || node.isNull()) {
+        if (node == null) {
             return null;
         }
         if (!node.isTextual()) {
@@ -220,10 +275,24 @@ final class PlanReader {
         return node.asText();
     }
 
+    /** A string field that may also be {@code null}, meaning none; another type is a problem. */
+    private String nullableString(ObjectNode object, String field, String at) {
+        JsonNode node = object.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            problems.add(
+                    new PlanProblem(at + "/" + field, "\"" + field + "\" must be a string or null, not " + kind(node)));
+            return null;
+        }
+        return node.asText();
+    }
+
     private List<String> strings(ObjectNode object, String field, String at) {
         JsonNode node = object.get(field);
         List<String> values = new ArrayList<>();
-        if (node == null || node.isNull()) {
+        if (node == null) {
             return values;
         }
         if (!node.isArray()) {
@@ -246,7 +315,7 @@ final class PlanReader {
     private Map<String, String> stringMap(ObjectNode object, String field, String at) {
         JsonNode node = object.get(field);
         Map<String, String> values = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
+        if (node == null) {
             return values;
         }
         if (!node.isObject()) {
@@ -254,8 +323,12 @@ final class PlanReader {
             return values;
         }
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!e.getValue().isNull()) {
+            if (e.getValue().isTextual()) {
                 values.put(e.getKey(), e.getValue().asText());
+            } else {
+                problems.add(new PlanProblem(
+                        at + "/" + field + "/" + e.getKey(),
+                        "\"" + field + "\" must hold only strings, not " + kind(e.getValue())));
             }
         }
         return values;
@@ -263,6 +336,11 @@ final class PlanReader {
 
     private static String orEmpty(String s) {
         return s == null ? "" : s;
+    }
+
+    /** The kind of a value, and a short number as itself: {@code a number (-1)}. */
+    private static String describe(JsonNode node) {
+        return node.isNumber() && node.toString().length() <= 20 ? "a number (" + node + ")" : kind(node);
     }
 
     static String kind(JsonNode node) {

@@ -21,7 +21,11 @@ final class PlanValidator {
         this.problems = problems;
     }
 
-    void validate(Plan plan, List<String> taskPointers) {
+    /**
+     * @param unreadableSteps tasks whose steps were already reported as unreadable
+     * @param unreadableId whether a task's id was reported as not a string (dependencies may name it)
+     */
+    void validate(Plan plan, List<String> taskPointers, Set<String> unreadableSteps, boolean unreadableId) {
         if (plan.agent() != null && !Agents.isKnown(plan.agent())) {
             problems.add(new PlanProblem("/agent", unknownAgent(plan.agent())));
         }
@@ -40,7 +44,7 @@ final class PlanValidator {
                 problems.add(new PlanProblem(at + "/agent", unknownAgent(task.agent())));
             }
             String agent = task.agent() != null ? task.agent() : plan.agent();
-            if (Agents.LOCAL.equals(agent) && !task.hasSteps()) {
+            if (Agents.LOCAL.equals(agent) && !task.hasSteps() && !unreadableSteps.contains(at)) {
                 problems.add(new PlanProblem(
                         task.agent() != null ? at + "/agent" : at,
                         "task \"" + task.id() + "\" runs on the local agent but has no \"steps\""));
@@ -50,7 +54,7 @@ final class PlanValidator {
             Task task = tasks.get(i);
             List<String> deps = task.dependsOn();
             for (int d = 0; d < deps.size(); d++) {
-                if (!firstIndex.containsKey(deps.get(d))) {
+                if (!unreadableId && !firstIndex.containsKey(deps.get(d))) {
                     problems.add(new PlanProblem(
                             taskPointers.get(i) + "/dependsOn/" + d,
                             "task \"" + task.id() + "\" depends on unknown task \"" + deps.get(d) + "\""));

@@ -1,225 +1,252 @@
 package dev.planexec.plan;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a plan as JSON laid out the way Planeteer writes it ({@code JSON.stringify(plan, null, 2)}). Fields are
- * written in the order of the file they came from; fields planexec does not know are copied as they were; fields
- * planexec adds go after them.
+ * Writes a plan. A plan read from a file is written as that file's bytes with only what changed written anew (see
+ * {@link PlanEditor}); a plan made in code is written the way Planeteer writes one
+ * ({@code JSON.stringify(plan, null, 2)} and a final newline).
+ *
+ * <p>Here is what each field of the model looks like in JSON, for both.
  */
 final class PlanWriter {
-    /**
-     * Byte for byte what {@code JSON.stringify} writes: characters outside the BMP (emoji) as they are, not as
-     * escaped surrogate pairs, and control characters with lowercase hex digits.
-     */
-    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-            .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-            .build());
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                    .withObjectEmptySeparator("")
-                    .withArrayEmptySeparator(""))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    /** A task's fields planexec knows, in the order a new task is written. */
+    static final List<String> TASK_FIELDS = List.of(
+            "id",
+            "title",
+            "description",
+            "acceptanceCriteria",
+            "dependsOn",
+            "steps",
+            "status",
+            "agent",
+            "sessionId",
+            "agentResult",
+            "startedAt",
+            "finishedAt",
+            "attempts",
+            "error",
+            "sessionContext",
+            "notes",
+            // issue 11: retries (the user's) and what the run records of usage and failed attempts
+            "retries",
+            "retryDelaySeconds",
+            "usage",
+            "attemptErrors",
+            "nextAttemptAt");
+
+    /** The plan's fields planexec knows, but {@code tasks}. */
+    static final List<String> PLAN_FIELDS =
+            List.of("id", "name", "description", "createdAt", "updatedAt", "agent", "workingDirectory");
 
     private PlanWriter() {}
 
     static byte[] write(Plan plan) {
+        if (plan.source() != null) {
+            return new PlanEditor(plan.source()).write(plan);
+        }
         ByteArrayOutputStream out =
                 new ByteArrayOutputStream(8192 + plan.tasks().size() * 512);
-        try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
-            gen.setPrettyPrinter(PRETTY);
-            writePlan(gen, plan);
-            gen.flush();
-            out.write('\n');
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
-        }
+        JsonStyle.PLANETEER.write(out, freshPlan(plan), "", false);
+        out.write('\n');
         return out.toByteArray();
     }
 
-    private static void writePlan(JsonGenerator gen, Plan plan) throws IOException {
-        Map<String, FieldWriter> known = new LinkedHashMap<>();
-        optional(known, "id", plan.id(), plan.source());
-        optional(known, "name", plan.name(), plan.source());
-        optional(known, "description", plan.description(), plan.source());
-        optional(known, "createdAt", plan.createdAt(), plan.source());
-        optional(known, "updatedAt", plan.updatedAt(), plan.source());
-        optional(known, "agent", plan.agent(), plan.source());
-        optional(known, "workingDirectory", plan.workingDirectory(), plan.source());
-        optionalNumber(known, "retries", plan.retries(), plan.source());
-        optionalNumber(known, "retryDelaySeconds", plan.retryDelaySeconds(), plan.source());
-        known.put("tasks", g -> {
-            g.writeStartArray();
-            for (Task task : plan.tasks()) {
-                writeTask(g, task);
-            }
-            g.writeEndArray();
-        });
-        writeObject(gen, plan.source(), known);
+    /** A plan made in code as JSON: the fields it has, in Planeteer's order. */
+    private static ObjectNode freshPlan(Plan plan) {
+        Map<String, JsonNode> known = new LinkedHashMap<>();
+        for (String field : PLAN_FIELDS) {
+            optional(known, field, planField(plan, field), null);
+        }
+        if (plan.retries() != null) {
+            known.put("retries", IntNode.valueOf(plan.retries()));
+        }
+        if (plan.retryDelaySeconds() != null) {
+            known.put("retryDelaySeconds", IntNode.valueOf(plan.retryDelaySeconds()));
+        }
+        ArrayNode tasks = NODES.arrayNode();
+        plan.tasks().forEach(t -> tasks.add(freshTask(t)));
+        known.put("tasks", tasks);
+        return merge(null, known);
     }
 
-    private static void writeTask(JsonGenerator gen, Task task) throws IOException {
+    /**
+     * A task as JSON, as planexec writes a task that is not in the file yet: the fields of the JSON it was read
+     * from (if any) in their order, then the known fields it lacks.
+     */
+    static ObjectNode freshTask(Task task) {
         ObjectNode source = task.source();
-        Map<String, FieldWriter> known = new LinkedHashMap<>();
-        known.put("id", g -> g.writeString(task.id()));
-        known.put("title", g -> g.writeString(task.title()));
-        known.put("description", g -> g.writeString(task.description()));
-        known.put("acceptanceCriteria", g -> writeStrings(g, task.acceptanceCriteria()));
-        known.put("dependsOn", g -> writeStrings(g, task.dependsOn()));
+        Map<String, JsonNode> known = new LinkedHashMap<>();
+        known.put("id", TextNode.valueOf(task.id()));
+        known.put("title", TextNode.valueOf(task.title()));
+        known.put("description", TextNode.valueOf(task.description()));
+        known.put("acceptanceCriteria", strings(task.acceptanceCriteria()));
+        known.put("dependsOn", strings(task.dependsOn()));
         if (!task.steps().isEmpty() || has(source, "steps")) {
-            known.put("steps", g -> writeSteps(g, task.steps()));
+            known.put("steps", steps(task.steps()));
         }
-        known.put("status", g -> g.writeString(task.status().json()));
+        known.put("status", TextNode.valueOf(task.status().json()));
         optional(known, "agent", task.agent(), source);
         // Planeteer writes no sessionId; planexec always does once a task has had one, even if it is null now.
         if (task.sessionId() != null || has(source, "sessionId") || task.attempts() > 0) {
-            known.put("sessionId", g -> writeNullable(g, task.sessionId()));
+            known.put("sessionId", task.sessionId() == null ? NullNode.instance : TextNode.valueOf(task.sessionId()));
         }
         optional(known, "agentResult", task.agentResult(), source);
         optional(known, "startedAt", task.startedAt(), source);
         optional(known, "finishedAt", task.finishedAt(), source);
         if (task.attempts() > 0 || has(source, "attempts")) {
-            known.put("attempts", g -> g.writeNumber(task.attempts()));
+            known.put("attempts", IntNode.valueOf(task.attempts()));
         }
         optional(known, "error", task.error(), source);
         if (!task.sessionContext().isEmpty() || has(source, "sessionContext")) {
-            known.put("sessionContext", g -> {
-                g.writeStartObject();
-                for (Map.Entry<String, String> e : task.sessionContext().entrySet()) {
-                    g.writeStringField(e.getKey(), e.getValue());
-                }
-                g.writeEndObject();
-            });
+            known.put("sessionContext", stringMap(task.sessionContext()));
         }
         if (!task.notes().isEmpty() || has(source, "notes")) {
-            known.put("notes", g -> writeStrings(g, task.notes()));
+            known.put("notes", strings(task.notes()));
         }
-        optionalNumber(known, "retries", task.retries(), source);
-        optionalNumber(known, "retryDelaySeconds", task.retryDelaySeconds(), source);
-        if (!task.usage().isNone() || has(source, "usage")) {
-            known.put("usage", g -> writeUsage(g, task.usage()));
-        }
-        if (!task.retryState().attemptErrors().isEmpty() || has(source, "attemptErrors")) {
-            known.put("attemptErrors", g -> writeStrings(g, task.retryState().attemptErrors()));
-        }
-        optional(known, "nextAttemptAt", task.retryState().nextAttemptAt(), source);
-        writeObject(gen, source, known);
-    }
-
-    private static void writeSteps(JsonGenerator gen, List<Step> steps) throws IOException {
-        gen.writeStartArray();
-        for (Step step : steps) {
-            if (step.source() == null && step.timeoutSeconds() == null) {
-                gen.writeString(step.run());
-                continue;
+        for (String field : List.of("retries", "retryDelaySeconds", "usage", "attemptErrors", "nextAttemptAt")) {
+            JsonNode value = taskField(task, field);
+            if (value != null) {
+                known.put(field, value);
+            } else if (has(source, field)) {
+                known.put(field, NullNode.instance);
             }
-            Map<String, FieldWriter> known = new LinkedHashMap<>();
-            known.put("run", g -> g.writeString(step.run()));
-            if (step.timeoutSeconds() != null) {
-                known.put("timeoutSeconds", g -> g.writeNumber(step.timeoutSeconds()));
-            }
-            writeObject(gen, step.source(), known);
         }
-        gen.writeEndArray();
+        return merge(source, known);
     }
 
     /**
-     * Writes {@code source}'s fields in their order, replacing the known ones with their current values and copying
-     * the others as they are; then the known fields {@code source} did not have.
+     * One known field of a task as JSON, or {@code null} for a field the task does not have: what a save compares
+     * with the same field of the task as it was read. Run fields at their empty value (no session, no attempts)
+     * are absent, so a field that goes back to it is taken out of the file.
      */
-    private static void writeObject(JsonGenerator gen, ObjectNode source, Map<String, FieldWriter> known)
-            throws IOException {
-        gen.writeStartObject();
+    static JsonNode taskField(Task task, String field) {
+        return switch (field) {
+            case "id" -> TextNode.valueOf(task.id());
+            case "title" -> TextNode.valueOf(task.title());
+            case "description" -> TextNode.valueOf(task.description());
+            case "acceptanceCriteria" -> strings(task.acceptanceCriteria());
+            case "dependsOn" -> strings(task.dependsOn());
+            case "steps" -> steps(task.steps());
+            case "status" -> TextNode.valueOf(task.status().json());
+            case "agent" -> text(task.agent());
+            case "sessionId" -> text(task.sessionId());
+            case "agentResult" -> text(task.agentResult());
+            case "startedAt" -> text(task.startedAt());
+            case "finishedAt" -> text(task.finishedAt());
+            case "attempts" -> task.attempts() == 0 ? null : IntNode.valueOf(task.attempts());
+            case "error" -> text(task.error());
+            case "sessionContext" -> task.sessionContext().isEmpty() ? null : stringMap(task.sessionContext());
+            case "notes" -> task.notes().isEmpty() ? null : strings(task.notes());
+            case "retries" -> task.retries() == null ? null : IntNode.valueOf(task.retries());
+            case "retryDelaySeconds" ->
+                task.retryDelaySeconds() == null ? null : IntNode.valueOf(task.retryDelaySeconds());
+            case "usage" -> task.usage().isNone() ? null : usage(task.usage());
+            case "attemptErrors" ->
+                task.retryState().attemptErrors().isEmpty()
+                        ? null
+                        : strings(task.retryState().attemptErrors());
+            case "nextAttemptAt" -> text(task.retryState().nextAttemptAt());
+            default -> throw new IllegalArgumentException("not a task field: " + field);
+        };
+    }
+
+    static String planField(Plan plan, String field) {
+        return switch (field) {
+            case "id" -> plan.id();
+            case "name" -> plan.name();
+            case "description" -> plan.description();
+            case "createdAt" -> plan.createdAt();
+            case "updatedAt" -> plan.updatedAt();
+            case "agent" -> plan.agent();
+            case "workingDirectory" -> plan.workingDirectory();
+            default -> throw new IllegalArgumentException("not a plan field: " + field);
+        };
+    }
+
+    /** {@code source}'s fields in their order, the known ones with their current values; then the new known ones. */
+    private static ObjectNode merge(ObjectNode source, Map<String, JsonNode> known) {
+        ObjectNode object = NODES.objectNode();
         if (source != null) {
             for (Map.Entry<String, JsonNode> field : source.properties()) {
-                FieldWriter writer = known.remove(field.getKey());
-                if (writer != null) {
-                    gen.writeFieldName(field.getKey());
-                    writer.write(gen);
-                } else {
-                    gen.writeFieldName(field.getKey());
-                    MAPPER.writeTree(gen, field.getValue());
-                }
+                JsonNode value = known.remove(field.getKey());
+                object.set(field.getKey(), value != null ? value : field.getValue());
             }
         }
-        for (Map.Entry<String, FieldWriter> field : known.entrySet()) {
-            gen.writeFieldName(field.getKey());
-            field.getValue().write(gen);
-        }
-        gen.writeEndObject();
+        known.forEach(object::set);
+        return object;
     }
 
-    private static void optional(Map<String, FieldWriter> known, String field, String value, ObjectNode source) {
+    private static ArrayNode steps(List<Step> steps) {
+        ArrayNode array = NODES.arrayNode();
+        for (Step step : steps) {
+            if (step.source() == null && step.timeoutSeconds() == null) {
+                array.add(step.run());
+                continue;
+            }
+            Map<String, JsonNode> known = new LinkedHashMap<>();
+            known.put("run", TextNode.valueOf(step.run()));
+            if (step.timeoutSeconds() != null) {
+                known.put("timeoutSeconds", IntNode.valueOf(step.timeoutSeconds()));
+            }
+            array.add(merge(step.source(), known));
+        }
+        return array;
+    }
+
+    private static void optional(Map<String, JsonNode> known, String field, String value, ObjectNode source) {
         if (value != null) {
-            known.put(field, g -> g.writeString(value));
+            known.put(field, TextNode.valueOf(value));
         } else if (has(source, field)) {
-            known.put(field, JsonGenerator::writeNull);
+            known.put(field, NullNode.instance);
         }
-    }
-
-    private static void optionalNumber(Map<String, FieldWriter> known, String field, Integer value, ObjectNode source) {
-        if (value != null) {
-            known.put(field, g -> g.writeNumber(value));
-        } else if (has(source, field)) {
-            known.put(field, JsonGenerator::writeNull);
-        }
-    }
-
-    private static void writeUsage(JsonGenerator gen, Usage usage) throws IOException {
-        gen.writeStartObject();
-        gen.writeNumberField("inputTokens", usage.inputTokens());
-        gen.writeNumberField("outputTokens", usage.outputTokens());
-        gen.writeNumberField("cachedTokens", usage.cachedTokens());
-        if (usage.costUsd() != null) {
-            // Rounded to a millionth of a dollar: sums of doubles would otherwise write 0.30000000000000004.
-            gen.writeNumberField(
-                    "costUsd",
-                    java.math.BigDecimal.valueOf(usage.costUsd())
-                            .setScale(6, java.math.RoundingMode.HALF_UP)
-                            .stripTrailingZeros());
-        }
-        gen.writeEndObject();
     }
 
     private static boolean has(ObjectNode source, String field) {
         return source != null && source.has(field);
     }
 
-    private static void writeStrings(JsonGenerator gen, List<String> values) throws IOException {
-        gen.writeStartArray();
-        for (String v : values) {
-            gen.writeString(v);
-        }
-        gen.writeEndArray();
+    private static JsonNode text(String value) {
+        return value == null ? null : TextNode.valueOf(value);
     }
 
-    private static void writeNullable(JsonGenerator gen, String value) throws IOException {
-        if (value == null) {
-            gen.writeNull();
-        } else {
-            gen.writeString(value);
+    private static ObjectNode usage(Usage usage) {
+        ObjectNode object = NODES.objectNode();
+        object.put("inputTokens", usage.inputTokens());
+        object.put("outputTokens", usage.outputTokens());
+        object.put("cachedTokens", usage.cachedTokens());
+        if (usage.costUsd() != null) {
+            // Rounded to a millionth of a dollar: sums of doubles would otherwise write 0.30000000000000004.
+            object.put(
+                    "costUsd",
+                    java.math.BigDecimal.valueOf(usage.costUsd())
+                            .setScale(6, java.math.RoundingMode.HALF_UP)
+                            .stripTrailingZeros());
         }
+        return object;
     }
 
-    @FunctionalInterface
-    private interface FieldWriter {
-        void write(JsonGenerator gen) throws IOException;
+    private static ArrayNode strings(List<String> values) {
+        ArrayNode array = NODES.arrayNode();
+        values.forEach(array::add);
+        return array;
+    }
+
+    private static ObjectNode stringMap(Map<String, String> values) {
+        ObjectNode object = NODES.objectNode();
+        values.forEach(object::put);
+        return object;
     }
 }

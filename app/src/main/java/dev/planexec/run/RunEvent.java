@@ -18,6 +18,12 @@ public sealed interface RunEvent {
     /** A remark for the user; {@code taskId} is {@code null} when it is about the run. */
     record Notice(String taskId, String message) implements RunEvent {}
 
+    /**
+     * Nothing runs and nothing can start, but the run stays open for retries ({@link Scheduler#stayOpen}): what it
+     * would report if it ended now. A task that starts again ends this state.
+     */
+    record Idle(RunSummary summary) implements RunEvent {}
+
     /** The run is over; nothing follows. */
     record RunFinished(RunSummary summary) implements RunEvent {}
 }

@@ -68,6 +68,8 @@ public final class Scheduler {
     private final ExecutorService helpers = Executors.newCachedThreadPool(daemon("planexec-abort"));
     private final Retries retries;
     private volatile boolean stopping;
+    /** Kept open by the UI: idle is not the end, a retry may still come; see {@link #stayOpen}. */
+    private volatile boolean open;
 
     public Scheduler(PlanStore store, AgentPool agents, RunOptions options, RunListener listener, LogFile log) {
         this(store, agents, options, listener, log, RetryClock.system(), Math::random);
@@ -115,6 +117,19 @@ public final class Scheduler {
     /** Stops one running task; it is saved {@code interrupted} and can be retried. */
     public void abort(String taskId) {
         inbox.add(new Message.Abort(taskId));
+    }
+
+    /**
+     * Before {@link #run}: the run does not end when nothing is left to run, but reports {@link RunEvent.Idle} and
+     * waits for a {@link #retry} (the full-screen UI, where the user can still act) until {@link #close}.
+     */
+    public void stayOpen() {
+        open = true;
+    }
+
+    /** Ends a run kept open as soon as nothing runs; unlike {@link #stop} it aborts nothing. */
+    public void close() {
+        inbox.add(new Message.Close());
     }
 
     /** Ids of the tasks running now. */
@@ -165,6 +180,7 @@ public final class Scheduler {
         SaveFailedException saveFailure = null;
         List<RunEvent.StateChanged> unpublished = new ArrayList<>();
         long unsaved = 0;
+        boolean reportedIdle = false;
         try {
             while (true) {
                 List<Start> starts = new ArrayList<>();
@@ -216,9 +232,14 @@ public final class Scheduler {
                 }
                 // A task waiting for its retry keeps the run going.
                 boolean idle = running.isEmpty() && !retries.anyWaiting();
-                if (idle && (stopping || saveFailure != null || (ready.isEmpty() && !paused))) {
+                boolean nothingToStart = ready.isEmpty() && !paused;
+                if (idle && (stopping || saveFailure != null || (nothingToStart && !open))) {
                     break;
                 }
+                if (idle && nothingToStart && !reportedIdle) {
+                    listener.onEvent(new RunEvent.Idle(summarize(startNanos, null)));
+                }
+                reportedIdle = idle && nothingToStart;
                 Message message = inbox.poll(CATCH_UP.toMillis(), TimeUnit.MILLISECONDS);
                 if (message == null) {
                     // Nothing happened for a while: an edit of the file is taken in now, not at the next save.
@@ -278,6 +299,8 @@ public final class Scheduler {
                             unsaved = Math.max(unsaved, ended.version());
                         }
                     }
+                } else if (message instanceof Message.Close) {
+                    open = false;
                 } else if (message instanceof Message.Pause pause) {
                     paused = pause.paused();
                 } else if (message instanceof Message.Abort abort) {
@@ -643,9 +666,7 @@ public final class Scheduler {
     // ---- helpers ------------------------------------------------------------------------------------------------
 
     private Path workingDirectory(Plan plan) {
-        Path planDir = store.file().toAbsolutePath().getParent();
-        String wd = plan.workingDirectory();
-        return (wd == null || wd.isBlank() ? planDir : planDir.resolve(wd)).normalize();
+        return PlanFiles.workingDirectory(store.file(), plan);
     }
 
     private Map<String, String> environment(String sessionId, Task task) {
@@ -749,6 +770,8 @@ public final class Scheduler {
 
         /** An edit of the file changed the tasks, or what they depend on. */
         record PlanChanged() implements Message {}
+
+        record Close() implements Message {}
 
         record Pause(boolean paused) implements Message {}
 

@@ -5,6 +5,7 @@ import com.googlecode.lanterna.graphics.TextGraphics;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.plan.Usage;
+import dev.planexec.run.RunSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,18 +35,58 @@ final class ExecuteScreen {
         }
         int width = size.getColumns();
         int height = size.getRows();
-        int listWidth = Math.max(34, Math.min(width * 2 / 5, 60));
         header(g, width, view, now);
-        progress(g, width, view);
+        progress(g, width, view, now);
         int top = 2;
         int bodyHeight = height - 3;
-        taskList(g, top, listWidth, bodyHeight, view, state, now);
-        theme.dim(g);
-        for (int r = top; r < top + bodyHeight; r++) {
-            g.putString(listWidth, r, String.valueOf(glyphs.rule() == '─' ? '│' : '|'));
+        if (state.maximized && !view.tasks.isEmpty()) {
+            outputPane(g, 0, top, width, bodyHeight, view.tasks.get(state.selected), state);
+        } else {
+            int listWidth = listWidth(width, state);
+            taskList(g, top, listWidth, bodyHeight, view, state, now);
+            theme.dim(g);
+            for (int r = top; r < top + bodyHeight; r++) {
+                g.putString(listWidth, r, String.valueOf(glyphs.rule() == '─' ? '│' : '|'));
+            }
+            detail(g, listWidth + 2, top, width - listWidth - 2, bodyHeight, view, state, now);
         }
-        detail(g, listWidth + 2, top, width - listWidth - 2, bodyHeight, view, state, now);
-        statusBar(g, width, height - 1, view, state);
+        statusBar(g, width, height - 1, state);
+    }
+
+    /** The task list's width: two fifths of the screen (34 to 60 columns), moved by the split keys. */
+    static int listWidth(int width, ScreenState state) {
+        int base = Math.max(34, Math.min(width * 2 / 5, 60));
+        return Math.max(24, Math.min(width - 30, base + state.split));
+    }
+
+    /** The rows the task list shows: all, or those the filters let through (batch headers only over their tasks). */
+    static List<RunView.Row> visibleRows(RunView view, ScreenState state) {
+        List<RunView.Row> all = view.rows(state.batches);
+        if (state.filter == null && state.statusFilter == null) {
+            return all;
+        }
+        String needle = state.filter == null ? null : state.filter.toLowerCase(java.util.Locale.ROOT);
+        List<RunView.Row> rows = new ArrayList<>();
+        RunView.Row header = null;
+        for (RunView.Row row : all) {
+            if (row.isHeader()) {
+                header = row;
+                continue;
+            }
+            Task t = view.tasks.get(row.task()).task;
+            boolean text = needle == null
+                    || t.id().toLowerCase(java.util.Locale.ROOT).contains(needle)
+                    || t.title().toLowerCase(java.util.Locale.ROOT).contains(needle);
+            boolean status = state.statusFilter == null || t.status() == state.statusFilter;
+            if (text && status) {
+                if (header != null) {
+                    rows.add(header);
+                    header = null;
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
     }
 
     /** Below 80x24 the layout cannot hold: say so instead of drawing a broken screen. */
@@ -79,20 +120,21 @@ final class ExecuteScreen {
     }
 
     private void header(TextGraphics g, int width, RunView view, Instant now) {
+        String dot = " " + glyphs.dot() + " ";
         long done = view.count(TaskStatus.DONE);
         long failed = view.count(TaskStatus.FAILED);
         Usage usage = view.usage();
-        String right = done + "/" + view.tasks.size() + " done" + (failed > 0 ? " · " + failed + " failed" : "") + " · "
-                + (usage.isNone() ? "" : Usage.compact(usage.totalTokens()) + " tok · ")
+        String right = done + "/" + view.tasks.size() + " done" + (failed > 0 ? dot + failed + " failed" : "") + dot
+                + (usage.isNone() ? "" : Usage.compact(usage.totalTokens()) + " tok" + dot)
                 + Text.duration(view.elapsed(now)) + " ";
-        String left = " planexec · " + view.planName + (view.planAgent == null ? "" : " · " + view.planAgent);
+        String left = " planexec" + dot + view.planName + (view.planAgent == null ? "" : dot + view.planAgent);
         theme.header(g);
-        g.putString(0, 0, Text.fit(left, width - right.length()));
+        Cells.put(g, 0, 0, Text.fit(left, width - right.length()));
         theme.normal(g);
         g.putString(width - right.length(), 0, right);
     }
 
-    private void progress(TextGraphics g, int width, RunView view) {
+    private void progress(TextGraphics g, int width, RunView view, Instant now) {
         int total = Math.max(1, view.tasks.size());
         long done = view.count(TaskStatus.DONE);
         int barWidth = Math.min(40, width / 3);
@@ -104,22 +146,24 @@ final class ExecuteScreen {
         g.putString(1 + filled, 1, String.valueOf(glyphs.barEmpty()).repeat(barWidth - filled));
         theme.normal(g);
         g.putString(1 + barWidth, 1, percent);
-        String state = runState(view);
+        String state = runState(view, glyphs);
         int col = 1 + barWidth + percent.length();
         if (!state.isEmpty()) {
             theme.warn(g);
             g.putString(col, 1, state);
             col += state.length() + 2;
         }
-        if (!view.notices.isEmpty() && col < width - 4) {
+        String notice = view.notice(now);
+        if (notice != null && col < width - 4) {
             theme.dim(g);
-            g.putString(col, 1, Text.fit(view.notices.peekLast(), width - col - 1));
+            g.putString(col, 1, Text.fit(notice, width - col - 1));
         }
     }
 
-    private static String runState(RunView view) {
-        if (view.finished != null) {
-            return switch (view.finished.outcome()) {
+    private static String runState(RunView view, Glyphs glyphs) {
+        RunSummary over = view.finished != null ? view.finished : view.anyRunning() ? null : view.idle;
+        if (over != null) {
+            return switch (over.outcome()) {
                 case COMPLETED -> "FINISHED: all done";
                 case INCOMPLETE -> "FINISHED: not all done";
                 case INTERRUPTED -> "STOPPED";
@@ -127,7 +171,7 @@ final class ExecuteScreen {
             };
         }
         if (view.stopping) {
-            return "STOPPING…";
+            return glyphs.ascii() ? "STOPPING..." : "STOPPING…";
         }
         if (view.paused) {
             return "PAUSED";
@@ -137,20 +181,27 @@ final class ExecuteScreen {
 
     private void taskList(
             TextGraphics g, int top, int width, int height, RunView view, ScreenState state, Instant now) {
-        List<RunView.Row> rows = view.rows(state.batches);
+        List<RunView.Row> rows = visibleRows(view, state);
+        boolean filtered = state.filter != null || state.statusFilter != null;
+        int listHeight = filtered ? height - 1 : height;
         int selectedRow = rowOf(rows, state.selected);
         if (selectedRow < state.listTop) {
             state.listTop = selectedRow;
-        } else if (selectedRow >= state.listTop + height) {
-            state.listTop = selectedRow - height + 1;
+        } else if (selectedRow >= state.listTop + listHeight) {
+            state.listTop = selectedRow - listHeight + 1;
         }
-        state.listTop = Math.max(0, Math.min(state.listTop, Math.max(0, rows.size() - height)));
-        for (int r = 0; r < height && state.listTop + r < rows.size(); r++) {
+        state.listTop = Math.max(0, Math.min(state.listTop, Math.max(0, rows.size() - listHeight)));
+        int idWidth = Math.min(
+                Math.max(4, width / 3),
+                view.tasks.stream().mapToInt(t -> t.task.id().length()).max().orElse(4));
+        int agentWidth = view.mixedAgents ? 8 : 0;
+        int titleWidth = Math.max(0, width - 2 - idWidth - 1 - agentWidth - 7);
+        for (int r = 0; r < listHeight && state.listTop + r < rows.size(); r++) {
             RunView.Row row = rows.get(state.listTop + r);
             int y = top + r;
             if (row.isHeader()) {
                 theme.header(g);
-                g.putString(0, y, Text.fit(" " + row.header(), width));
+                g.putString(0, y, Text.fit(" " + row.header().replace("·", glyphs.dot()), width));
                 continue;
             }
             TaskView task = view.tasks.get(row.task());
@@ -160,23 +211,42 @@ final class ExecuteScreen {
             boolean orphaned = view.started == null && t.status() == TaskStatus.IN_PROGRESS;
             TaskStatus shown = orphaned ? TaskStatus.INTERRUPTED : t.status();
             String elapsed = orphaned ? "" : Text.shortDuration(RunView.taskElapsed(t, now));
-            String agent = Text.fit(task.agent, 7);
-            int idWidth = width - 2 - 1 - 7 - 1 - 6;
-            theme.status(g, shown);
+            String glyph;
+            if (view.isHeld(task)) {
+                theme.held(g);
+                glyph = glyphs.held();
+            } else if (view.blockedBy(task) != null) {
+                theme.blocked(g);
+                glyph = glyphs.blocked();
+            } else {
+                theme.status(g, shown);
+                glyph = glyphs.status(shown, state.frame);
+            }
             if (selected) {
                 theme.selected(g, !state.outputFocused);
             }
-            g.putString(0, y, glyphs.status(shown, state.frame) + " ");
+            g.putString(0, y, glyph + " ");
             theme.normal(g);
             if (selected) {
                 theme.selected(g, !state.outputFocused);
             }
-            g.putString(2, y, Text.fit(t.id(), idWidth) + " " + agent + " " + Text.fit(elapsed, 6));
+            String line = Text.fit(t.id(), idWidth) + " " + Text.fit(t.title(), titleWidth)
+                    + (agentWidth > 0 ? " " + Text.fit(task.agent, agentWidth - 1) : "") + " "
+                    + Text.fit(elapsed, 6);
+            Cells.put(g, 2, y, Text.fit(line, width - 2));
         }
-        if (rows.size() > height) {
+        if (filtered) {
+            theme.key(g);
+            String what = (state.filter == null ? "" : "/" + state.filter + " ")
+                    + (state.statusFilter == null ? "" : state.statusFilter.json() + " ") + "(" + rows.size() + " of "
+                    + view.tasks.size() + ")";
+            g.putString(0, top + height - 1, Text.fit(" filter: " + what, width));
+        }
+        if (rows.size() > listHeight) {
             theme.dim(g);
-            String more = (state.listTop + 1) + "-" + Math.min(rows.size(), state.listTop + height) + "/" + rows.size();
-            g.putString(Math.max(0, width - more.length() - 1), top + height - 1, more);
+            String more =
+                    (state.listTop + 1) + "-" + Math.min(rows.size(), state.listTop + listHeight) + "/" + rows.size();
+            g.putString(Math.max(0, width - more.length() - 1), top + listHeight - 1, more);
         }
     }
 
@@ -189,6 +259,18 @@ final class ExecuteScreen {
         return 0;
     }
 
+    /** How a line of the detail pane is drawn. */
+    private enum Style {
+        TITLE,
+        STATUS,
+        BLOCKED,
+        HELD,
+        PLAIN,
+        DIM
+    }
+
+    private record DetailLine(Style style, String text) {}
+
     private void detail(
             TextGraphics g, int left, int top, int width, int height, RunView view, ScreenState state, Instant now) {
         if (view.tasks.isEmpty()) {
@@ -196,82 +278,116 @@ final class ExecuteScreen {
         }
         TaskView task = view.tasks.get(state.selected);
         Task t = task.task;
-        List<String[]> lines = new ArrayList<>(); // {style, text}
-        lines.add(new String[] {"title", t.id() + " · " + t.title()});
+        String dot = " " + glyphs.dot() + " ";
+        List<DetailLine> lines = new ArrayList<>();
+        lines.add(new DetailLine(Style.TITLE, t.id() + dot + t.title()));
         String elapsed = Text.duration(RunView.taskElapsed(t, now));
-        lines.add(new String[] {
-            "status:" + t.status().json(),
-            t.status().json() + " · " + task.agent + (elapsed.isEmpty() ? "" : " · " + elapsed)
-                    + (t.attempts() > 0 ? " · attempt " + t.attempts() : "")
-        });
+        lines.add(new DetailLine(
+                Style.STATUS,
+                t.status().json()
+                        + dot
+                        + task.agent
+                        + (elapsed.isEmpty() ? "" : dot + elapsed)
+                        + (t.attempts() > 0 ? dot + "attempt " + t.attempts() : "")));
+        String blocker = view.blockedBy(task);
+        if (view.isHeld(task)) {
+            lines.add(new DetailLine(Style.HELD, "held by Clean Up: s starts it"));
+        } else if (blocker != null) {
+            lines.add(new DetailLine(Style.BLOCKED, "blocked: " + blocker + " failed (r on it retries it)"));
+        }
         if (t.waitsToRetry()) {
-            lines.add(new String[] {
-                "status:in_progress",
-                "waiting to retry at " + clockTime(t.retryState().nextAttemptAt())
-            });
+            lines.add(new DetailLine(
+                    Style.STATUS,
+                    "waiting to retry at " + clockTime(t.retryState().nextAttemptAt())));
         }
         if (!t.usage().isNone()) {
-            lines.add(new String[] {"dim", "tokens " + t.usage().describe()});
+            lines.add(new DetailLine(Style.DIM, "tokens " + t.usage().describe()));
         }
-        lines.add(new String[] {"", "session " + (t.sessionId() == null ? "-" : t.sessionId())});
+        lines.add(new DetailLine(Style.PLAIN, "session " + (t.sessionId() == null ? "-" : t.sessionId())));
         if (!t.sessionContext().isEmpty()) {
             var c = t.sessionContext();
             String ctx = c.getOrDefault("cwd", "")
                     + (c.containsKey("branch") ? " (" + c.get("branch") + ")" : "")
                     + (c.containsKey("repository") ? " " + c.get("repository") : "");
-            lines.add(new String[] {"dim", "context " + ctx});
+            lines.add(new DetailLine(Style.DIM, "context " + ctx));
         }
-        lines.add(new String[] {
-            "dim", "depends on " + (t.dependsOn().isEmpty() ? "nothing" : String.join(", ", t.dependsOn()))
-        });
+        lines.add(new DetailLine(
+                Style.DIM, "depends on " + (t.dependsOn().isEmpty() ? "nothing" : String.join(", ", t.dependsOn()))));
         for (String l : Text.wrap(t.description(), width, 3)) {
-            lines.add(new String[] {"", l});
+            lines.add(new DetailLine(Style.PLAIN, l));
         }
         int criteria = 0;
         for (String c : t.acceptanceCriteria()) {
             if (criteria++ == 3) {
-                lines.add(new String[] {"dim", "  … " + (t.acceptanceCriteria().size() - 3) + " more criteria"});
+                lines.add(new DetailLine(
+                        Style.DIM,
+                        "  " + (glyphs.ascii() ? "..." : "…") + " "
+                                + (t.acceptanceCriteria().size() - 3) + " more criteria"));
                 break;
             }
             // A plain bullet: planexec does not check criteria, so a tick would claim what nobody verified.
-            lines.add(new String[] {"dim", "  - " + c});
+            lines.add(new DetailLine(Style.DIM, "  - " + c));
         }
         int y = top;
-        for (String[] line : lines) {
+        for (DetailLine line : lines) {
             if (y >= top + height - 2) {
                 break;
             }
-            style(g, line[0]);
-            g.putString(left, y++, Text.fit(line[1], width));
+            switch (line.style()) {
+                case TITLE -> theme.header(g);
+                case STATUS -> theme.status(g, t.status());
+                case BLOCKED -> theme.blocked(g);
+                case HELD -> theme.held(g);
+                case DIM -> theme.dim(g);
+                case PLAIN -> theme.normal(g);
+            }
+            Cells.put(g, left, y++, Text.fit(line.text(), width));
         }
         outputPane(g, left, y, width, top + height - y, task, state);
     }
+
+    /** One screen row of output: the line it comes from, and the part of its text it shows. */
+    private record OutputRow(OutputLine line, String text, boolean first) {}
 
     private void outputPane(
             TextGraphics g, int left, int top, int width, int height, TaskView task, ScreenState state) {
         if (height < 2) {
             return;
         }
-        List<String> lines = task.output.lines();
+        List<OutputLine> lines = task.output.lines();
         int visible = height - 1;
-        int maxOffset = Math.max(0, lines.size() - visible);
-        state.outputOffset = Math.min(state.outputOffset, maxOffset);
-        String title =
-                " output " + (state.outputOffset == 0 ? "(following) " : "(" + state.outputOffset + " lines up) ")
-                        + (state.outputFocused ? "· focused " : "");
-        theme.dim(g);
+        int maxOffset = state.wrap ? Math.max(0, lines.size() - 1) : Math.max(0, lines.size() - visible);
+        state.outputOffset = Math.max(0, Math.min(state.outputOffset, maxOffset));
+        int bottom = lines.size() - 1 - state.outputOffset;
+        // Rows are built upwards from the last line shown, so wrapped lines fill the pane from its bottom.
+        java.util.ArrayDeque<OutputRow> rows = new java.util.ArrayDeque<>();
+        for (int i = bottom; i >= 0 && rows.size() < visible; i--) {
+            List<OutputRow> of = rowsOf(lines.get(i), width, state);
+            for (int j = of.size() - 1; j >= 0; j--) {
+                rows.addFirst(of.get(j));
+            }
+        }
+        while (rows.size() > visible) {
+            rows.removeFirst();
+        }
+        String position = lines.isEmpty() ? "" : "line " + (bottom + 1) + " of " + lines.size() + " ";
+        String dot = glyphs.dot() + " ";
+        String title = " output " + dot + position + (position.isEmpty() ? "" : dot)
+                + (state.outputOffset == 0 ? "following " : state.outputOffset + " up ")
+                + (state.wrap ? dot + "wrap " : state.hscroll > 0 ? dot + "+" + state.hscroll + " cols " : "")
+                + (state.search == null ? "" : dot + "/" + state.search + " ");
+        // Focus shows in the rule's colour (and the status bar's keys), not in words the pane needs for position.
         if (state.outputFocused) {
             theme.key(g);
+        } else {
+            theme.dim(g);
         }
         String rule = String.valueOf(glyphs.rule());
-        String ruleLine = rule.repeat(2) + title + rule.repeat(Math.max(0, width));
+        String ruleLine = rule.repeat(2) + Text.stripControls(title) + rule.repeat(Math.max(0, width));
         g.putString(left, top, ruleLine.substring(0, Math.min(ruleLine.length(), width)));
-        int first = Math.max(0, lines.size() - visible - state.outputOffset);
-        theme.normal(g);
-        for (int i = 0; i < visible && first + i < lines.size(); i++) {
-            String line = lines.get(first + i);
-            styleOutput(g, line);
-            g.putString(left, top + 1 + i, Text.fit(line, width));
+        int y = top + 1;
+        for (OutputRow row : rows) {
+            drawOutputRow(g, left, y++, width, row, state.search);
         }
         if (lines.isEmpty()) {
             theme.dim(g);
@@ -281,34 +397,62 @@ final class ExecuteScreen {
                     : task.task.sessionId() != null && status != TaskStatus.IN_PROGRESS
                             ? "ran in an earlier run; its transcript is in session " + task.task.sessionId()
                             : "no output yet";
-            g.putString(left, top + 1, Text.fit(empty, width));
+            for (String l : Text.wrap(empty, width, visible)) {
+                g.putString(left, y++, Text.fit(l, width));
+            }
         }
     }
 
-    private void styleOutput(TextGraphics g, String line) {
-        if (line.startsWith("▶ ") || line.startsWith("── ")) {
-            theme.key(g);
-        } else if (line.startsWith("✘ ")) {
-            theme.status(g, TaskStatus.FAILED);
-        } else if (line.startsWith("✔ ")) {
-            theme.status(g, TaskStatus.DONE);
-        } else if (line.startsWith("! ")) {
-            theme.warn(g);
-        } else {
-            theme.normal(g);
+    /** The rows a line takes: one (cut, or scrolled right), or as many as wrapping needs. */
+    private List<OutputRow> rowsOf(OutputLine line, int width, ScreenState state) {
+        String marker = glyphs.marker(line.kind());
+        int indent = marker.isEmpty() ? 0 : marker.length() + 1;
+        int room = Math.max(1, width - indent);
+        String text = Text.stripControls(line.text());
+        if (!state.wrap) {
+            String shown = state.hscroll >= text.length() ? "" : text.substring(state.hscroll);
+            return List.of(new OutputRow(line, shown, true));
+        }
+        List<OutputRow> rows = new ArrayList<>();
+        int start = 0;
+        do {
+            int end = Math.min(text.length(), start + room);
+            rows.add(new OutputRow(line, text.substring(start, end), start == 0));
+            start = end;
+        } while (start < text.length());
+        return rows;
+    }
+
+    private void drawOutputRow(TextGraphics g, int left, int y, int width, OutputRow row, String search) {
+        String marker = glyphs.marker(row.line().kind());
+        int indent = marker.isEmpty() ? 0 : marker.length() + 1;
+        styleOutput(g, row.line().kind());
+        if (indent > 0 && row.first()) {
+            g.putString(left, y, marker + " ");
+        }
+        String text = Text.fit(row.text(), width - indent);
+        Cells.put(g, left + indent, y, text);
+        if (search != null && !search.isEmpty()) {
+            String lower = row.text().toLowerCase(java.util.Locale.ROOT);
+            String needle = search.toLowerCase(java.util.Locale.ROOT);
+            for (int at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, at + needle.length())) {
+                if (at + needle.length() > width - indent) {
+                    break;
+                }
+                theme.match(g);
+                g.putString(left + indent + at, y, row.text().substring(at, at + needle.length()));
+            }
         }
     }
 
-    private void style(TextGraphics g, String style) {
-        if (style.equals("title")) {
-            theme.header(g);
-        } else if (style.startsWith("status:")) {
-            theme.status(
-                    g, dev.planexec.plan.TaskStatus.fromJson(style.substring(7)).orElse(TaskStatus.PENDING));
-        } else if (style.equals("dim")) {
-            theme.dim(g);
-        } else {
-            theme.normal(g);
+    private void styleOutput(TextGraphics g, OutputLine.Kind kind) {
+        switch (kind) {
+            case TOOL_START, SESSION -> theme.key(g);
+            case TOOL_FAILED, ERROR -> theme.status(g, TaskStatus.FAILED);
+            case TOOL_OK -> theme.status(g, TaskStatus.DONE);
+            case NOTICE -> theme.warn(g);
+            case STDERR -> theme.stderr(g);
+            case STDOUT -> theme.normal(g);
         }
     }
 
@@ -322,45 +466,19 @@ final class ExecuteScreen {
         }
     }
 
-    private void statusBar(TextGraphics g, int width, int row, RunView view, ScreenState state) {
-        List<Hint> keys = new ArrayList<>();
-        if (state.dialog) {
-            keys.add(new Hint("r f c", "this task", 1));
-            keys.add(new Hint("R F C", "all tasks", 1));
-            keys.add(new Hint(glyphs.up() + glyphs.down(), "select", 2));
-            keys.add(new Hint("q", "quit", 0));
-            keys.add(new Hint("?", "help", 0));
-            drawKeys(g, width, row, keys);
+    private void statusBar(TextGraphics g, int width, int row, ScreenState state) {
+        if (state.input != null) {
+            theme.normal(g);
+            g.putString(0, row, " ".repeat(width));
+            theme.key(g);
+            String prompt = (state.inputIsSearch ? " search output: /" : " filter tasks: /") + state.input;
+            g.putString(0, row, Text.fit(prompt + "_", width));
             return;
         }
-        if (state.outputFocused) {
-            keys.add(new Hint(glyphs.up() + glyphs.down(), "scroll", 1));
-            keys.add(new Hint("End", "follow", 4));
-            keys.add(new Hint("Esc", "back", 4));
-        } else {
-            keys.add(new Hint(glyphs.up() + glyphs.down(), "select", 1));
-            keys.add(new Hint("Enter", "output", 4));
-            keys.add(new Hint("Tab", state.batches ? "list" : "batches", 6));
+        List<Hint> keys = new ArrayList<>();
+        for (KeyBindings.Binding b : state.hints) {
+            keys.add(new Hint(glyphs.keys(b.barKey()), b.hint(), b.rank()));
         }
-        TaskStatus selected = view.tasks.isEmpty()
-                ? null
-                : view.tasks.get(state.selected).task.status();
-        // Run keys only while the run can still act on them: after the end (or while stopping) they do nothing.
-        boolean live = view.finished == null && !view.stopping;
-        if (live) {
-            keys.add(view.paused ? new Hint("x", "continue", 5) : new Hint("p", "pause", 5));
-        }
-        if (live && (selected == TaskStatus.FAILED || selected == TaskStatus.INTERRUPTED)) {
-            keys.add(new Hint("r", "retry", 2));
-        }
-        if (live && view.count(TaskStatus.FAILED) > 0) {
-            keys.add(new Hint("R", "retry failed", 3));
-        }
-        if (live && selected == TaskStatus.IN_PROGRESS) {
-            keys.add(new Hint("a", "abort", 2));
-        }
-        keys.add(new Hint("q", "quit", 0));
-        keys.add(new Hint("?", "help", 0));
         drawKeys(g, width, row, keys);
     }
 

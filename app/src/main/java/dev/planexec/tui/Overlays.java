@@ -15,28 +15,45 @@ final class Overlays {
         this.glyphs = glyphs;
     }
 
-    void help(TextGraphics g, TerminalSize size, List<KeyHelp.Key> keys, String title) {
-        int keyWidth = keys.stream().mapToInt(k -> k.keys().length()).max().orElse(8) + 2;
-        int actionWidth = keys.stream().mapToInt(k -> k.action().length()).max().orElse(20);
+    /**
+     * The keys of where help was opened, from the key table; when they do not all fit, from row {@code first} on
+     * (the state's scroll position, clamped here) with the rows left below said in the bottom border.
+     */
+    void help(TextGraphics g, TerminalSize size, List<KeyBindings.Binding> keys, String title, ScreenState state) {
+        int keyWidth = keys.stream()
+                        .mapToInt(k -> glyphs.keys(k.label()).length())
+                        .max()
+                        .orElse(8)
+                + 2;
+        int actionWidth = keys.stream().mapToInt(k -> k.help().length()).max().orElse(20);
         int width = Math.min(size.getColumns() - 4, keyWidth + actionWidth + 6);
         int textWidth = width - keyWidth - 4;
         // A narrow terminal wraps an action over more lines rather than cutting it: help must be whole.
         List<String[]> rows = new ArrayList<>();
-        for (KeyHelp.Key key : keys) {
-            List<String> lines = Text.wrap(key.action(), textWidth, 3);
+        for (KeyBindings.Binding key : keys) {
+            List<String> lines = Text.wrap(key.help(), textWidth, 3);
             for (int i = 0; i < lines.size(); i++) {
-                rows.add(new String[] {i == 0 ? key.keys() : "", lines.get(i)});
+                rows.add(new String[] {i == 0 ? glyphs.keys(key.label()) : "", lines.get(i)});
             }
         }
         int height = Math.min(size.getRows() - 2, rows.size() + 4);
         int left = (size.getColumns() - width) / 2;
         int top = (size.getRows() - height) / 2;
         box(g, left, top, width, height, title);
-        for (int i = 0; i < rows.size() && i < height - 4; i++) {
+        int shown = height - 4;
+        state.helpTop = Math.max(0, Math.min(state.helpTop, rows.size() - shown));
+        for (int i = 0; i < shown && state.helpTop + i < rows.size(); i++) {
+            String[] row = rows.get(state.helpTop + i);
             theme.key(g);
-            g.putString(left + 2, top + 2 + i, Text.fit(rows.get(i)[0], keyWidth));
+            g.putString(left + 2, top + 2 + i, Text.fit(row[0], keyWidth));
             theme.normal(g);
-            g.putString(left + 2 + keyWidth, top + 2 + i, Text.fit(rows.get(i)[1], textWidth));
+            g.putString(left + 2 + keyWidth, top + 2 + i, Text.fit(row[1], textWidth));
+        }
+        int below = rows.size() - state.helpTop - shown;
+        if (below > 0 || state.helpTop > 0) {
+            theme.dim(g);
+            String more = " " + glyphs.keys("↑↓") + " scroll" + (below > 0 ? ": " + below + " more below " : " ");
+            g.putString(left + width - 2 - more.length(), top + height - 1, more);
         }
     }
 
@@ -58,6 +75,19 @@ final class Overlays {
         theme.key(g);
         g.putString(left + 2, top + 3, "[ y Stop and quit ]");
         g.putString(left + 24, top + 3, "[ n Keep running ]");
+    }
+
+    void confirmAbort(TextGraphics g, TerminalSize size, String taskId) {
+        int width = 62;
+        int height = 6;
+        int left = (size.getColumns() - width) / 2;
+        int top = (size.getRows() - height) / 2;
+        box(g, left, top, width, height, "Abort " + taskId + "?");
+        theme.normal(g);
+        g.putString(left + 2, top + 2, Text.fit("This cuts the agent's turn; r resumes it in its session.", width - 4));
+        theme.key(g);
+        g.putString(left + 2, top + 3, "[ y Abort ]");
+        g.putString(left + 16, top + 3, "[ n Keep it running ]");
     }
 
     /** A framed, cleared box with a title in its top border. */

@@ -28,11 +28,27 @@ final class RunView {
     private final String agentOverride;
     final List<TaskView> tasks = new ArrayList<>();
     final Map<String, Integer> index = new HashMap<>();
-    final Deque<String> notices = new ArrayDeque<>();
+    /** Header messages, newest last; each shows for {@link #NOTICE_SECONDS} and goes when its task changes state. */
+    final Deque<Notice> notices = new ArrayDeque<>();
+    /** Running tasks, the most recently started last: follow mode shows the last. */
+    final List<String> runningOrder = new ArrayList<>();
+    /** Whether the plan's tasks run on more than one agent: only then does the list show the agent. */
+    final boolean mixedAgents;
+
+    static final int NOTICE_SECONDS = 5;
+    private final java.util.function.Supplier<Instant> clock;
+
+    /** A header message; {@code taskId} is the task it is about, or {@code null}. */
+    record Notice(String taskId, String text, Instant at) {}
+
     Instant started;
     boolean paused;
     boolean stopping;
     RunSummary finished;
+    /** Nothing runs or can start, but the run is open for retries: what it would report if it ended now. */
+    RunSummary idle;
+    /** Tasks held by Clean Up: they wait for {@code s}. */
+    final java.util.Set<String> held = new java.util.HashSet<>();
     /** Rows of the plain list and of the batches view, computed once: the plan's shape does not change. */
     final List<Row> listRows = new ArrayList<>();
 
@@ -46,8 +62,13 @@ final class RunView {
     }
 
     RunView(Plan plan, String agentOverride) {
+        this(plan, agentOverride, Instant::now);
+    }
+
+    RunView(Plan plan, String agentOverride, java.util.function.Supplier<Instant> clock) {
         this.plan = plan;
         this.agentOverride = agentOverride;
+        this.clock = clock;
         this.planName = plan.name() == null || plan.name().isBlank() ? plan.id() : plan.name();
         this.planAgent = agentOverride != null ? agentOverride : plan.agent();
         int[] levels = levels(plan);
@@ -56,6 +77,7 @@ final class RunView {
             tasks.add(new TaskView(task, AgentPool.agentFor(plan, task, agentOverride), levels[i]));
             index.put(task.id(), i);
         }
+        mixedAgents = tasks.stream().map(t -> t.agent).distinct().count() > 1;
         Integer[] order = new Integer[tasks.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -87,11 +109,22 @@ final class RunView {
             if (view == null) {
                 view = added(change.after());
             }
+            String id = change.after().id();
+            if (change.before().status() != change.after().status()) {
+                // A message about a task does not outlive the state it describes ("aborting", then interrupted).
+                notices.removeIf(n -> id.equals(n.taskId()));
+            }
+            runningOrder.remove(id);
+            if (change.after().status() == TaskStatus.IN_PROGRESS) {
+                idle = null;
+                held.remove(id);
+                runningOrder.add(id);
+            }
             if (view != null) {
                 view.task = change.after();
                 if (change.after().status() == TaskStatus.FAILED
                         && change.after().error() != null) {
-                    view.output.addLines("✘ " + change.after().error());
+                    view.output.addLines(OutputLine.Kind.ERROR, change.after().error());
                 }
             }
         } else if (event instanceof RunEvent.TaskOutput output) {
@@ -107,14 +140,18 @@ final class RunView {
         } else if (event instanceof RunEvent.TaskStarted started) {
             TaskView view = view(started.taskId());
             if (view != null) {
-                view.output.addLines((started.resumed() ? "── resumed session " : "── session ") + started.sessionId());
+                view.output.addLines(
+                        OutputLine.Kind.SESSION,
+                        (started.resumed() ? "resumed session " : "session ") + started.sessionId());
             }
         } else if (event instanceof RunEvent.Notice notice) {
-            note((notice.taskId() == null ? "" : notice.taskId() + ": ") + notice.message());
+            note(notice.taskId(), (notice.taskId() == null ? "" : notice.taskId() + ": ") + notice.message());
             TaskView view = notice.taskId() == null ? null : view(notice.taskId());
             if (view != null) {
-                view.output.addLines("! " + notice.message());
+                view.output.addLines(OutputLine.Kind.NOTICE, notice.message());
             }
+        } else if (event instanceof RunEvent.Idle rest) {
+            idle = rest.summary();
         } else if (event instanceof RunEvent.RunFinished done) {
             finished = done.summary();
             stopping = false;
@@ -147,22 +184,28 @@ final class RunView {
 
     private static void applyOutput(OutputBuffer out, AgentEvent event) {
         if (event instanceof AgentEvent.Output o) {
-            out.addLines(o.text());
+            out.addLines(
+                    o.stream() == AgentEvent.Stream.STDERR ? OutputLine.Kind.STDERR : OutputLine.Kind.STDOUT, o.text());
         } else if (event instanceof AgentEvent.MessageDelta d) {
             out.append(d.text());
         } else if (event instanceof AgentEvent.ToolStart s) {
-            out.addLines("▶ " + s.tool() + "  " + s.detail());
+            out.addLines(OutputLine.Kind.TOOL_START, s.tool() + "  " + s.detail());
         } else if (event instanceof AgentEvent.ToolEnd e) {
-            out.addLines((e.success() ? "✔ " : "✘ ") + e.tool() + "  " + e.detail());
+            out.addLines(
+                    e.success() ? OutputLine.Kind.TOOL_OK : OutputLine.Kind.TOOL_FAILED, e.tool() + "  " + e.detail());
         } else if (event instanceof AgentEvent.Notice n) {
-            out.addLines("! " + n.text());
+            out.addLines(OutputLine.Kind.NOTICE, n.text());
         } else if (event instanceof AgentEvent.Error e) {
-            out.addLines("✘ " + e.message());
+            out.addLines(OutputLine.Kind.ERROR, e.message());
         }
     }
 
     void note(String message) {
-        notices.addLast(message);
+        note(null, message);
+    }
+
+    void note(String taskId, String message) {
+        notices.addLast(new Notice(taskId, message, clock.get()));
         while (notices.size() > 20) {
             notices.removeFirst();
         }
@@ -171,6 +214,49 @@ final class RunView {
     TaskView view(String taskId) {
         Integer i = index.get(taskId);
         return i == null ? null : tasks.get(i);
+    }
+
+    /** The newest header message still to show at {@code now}, or {@code null}. */
+    String notice(Instant now) {
+        Notice last = notices.peekLast();
+        return last == null || last.at().plusSeconds(NOTICE_SECONDS).isBefore(now) ? null : last.text();
+    }
+
+    /** The task that follow mode shows: the most recently started of those running, or -1. */
+    int followed() {
+        return runningOrder.isEmpty() ? -1 : index.get(runningOrder.get(runningOrder.size() - 1));
+    }
+
+    /**
+     * The failed task a pending one waits for, directly or through other pending tasks, or {@code null} if it is not
+     * blocked: it cannot run until that task is retried.
+     */
+    String blockedBy(TaskView task) {
+        return blockedBy(task, new java.util.HashSet<>());
+    }
+
+    private String blockedBy(TaskView task, java.util.Set<String> seen) {
+        if (task.task.status() != TaskStatus.PENDING || !seen.add(task.task.id())) {
+            return null;
+        }
+        for (String dep : task.task.dependsOn()) {
+            TaskView d = view(dep);
+            if (d == null) {
+                continue;
+            }
+            if (d.task.status() == TaskStatus.FAILED) {
+                return dep;
+            }
+            String deeper = blockedBy(d, seen);
+            if (deeper != null) {
+                return deeper;
+            }
+        }
+        return null;
+    }
+
+    boolean isHeld(TaskView task) {
+        return task.task.status() == TaskStatus.PENDING && held.contains(task.task.id());
     }
 
     long count(TaskStatus status) {

@@ -21,7 +21,11 @@ final class Text {
         if (columns <= width) {
             return clean + " ".repeat(width - columns);
         }
-        String cut = TerminalTextUtils.fitString(clean, width - 1) + "…";
+        String cut = TerminalTextUtils.fitString(clean, width - 1);
+        if (!cut.isEmpty() && Character.isHighSurrogate(cut.charAt(cut.length() - 1))) {
+            cut = cut.substring(0, cut.length() - 1) + " "; // never half an emoji
+        }
+        cut += "…";
         int w = TerminalTextUtils.getColumnWidth(cut);
         return w < width ? cut + " ".repeat(width - w) : cut;
     }

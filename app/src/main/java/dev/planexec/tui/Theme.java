@@ -90,4 +90,37 @@ final class Theme {
             g.setForegroundColor(failed ? TextColor.ANSI.RED_BRIGHT : TextColor.ANSI.GREEN_BRIGHT);
         }
     }
+
+    /** What a step printed on stderr: told apart from stdout by colour (and without colour, by nothing else). */
+    void stderr(TextGraphics g) {
+        normal(g);
+        if (color) {
+            g.setForegroundColor(TextColor.ANSI.RED);
+        }
+    }
+
+    /** A search match in the output. */
+    void match(TextGraphics g) {
+        normal(g);
+        g.enableModifiers(SGR.REVERSE);
+        if (color) {
+            g.setForegroundColor(TextColor.ANSI.YELLOW_BRIGHT);
+        }
+    }
+
+    /** A pending task that cannot run: a task it waits for failed. */
+    void blocked(TextGraphics g) {
+        normal(g);
+        if (color) {
+            g.setForegroundColor(TextColor.ANSI.RED);
+        }
+    }
+
+    /** A pending task held by Clean Up until started by hand. */
+    void held(TextGraphics g) {
+        normal(g);
+        if (color) {
+            g.setForegroundColor(TextColor.ANSI.CYAN);
+        }
+    }
 }

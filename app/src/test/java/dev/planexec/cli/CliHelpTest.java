@@ -62,6 +62,15 @@ class CliHelpTest {
             assertTrue(r.out().contains(option), () -> option + " missing in\n" + r.out());
         }
         assertTrue(r.out().contains("local, copilot"), r.out());
+        assertTrue(r.out().contains("--no-notify"), r.out());
+        // No sentence is broken where a description entry ended: only picocli's wrapping breaks lines.
+        // A short description line that does not end its sentence is one broken by hand, not by wrapping.
+        for (String line : r.outLines()) {
+            boolean description = !line.startsWith(" ") && !line.startsWith("Usage:");
+            assertFalse(
+                    description && line.length() < 60 && !line.endsWith("."),
+                    () -> "a sentence broken mid-line: \"" + line + "\" in\n" + r.out());
+        }
     }
 
     @Test

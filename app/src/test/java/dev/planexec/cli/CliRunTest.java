@@ -227,6 +227,12 @@ class CliRunTest {
                 Plans.load(plan).tasks().stream().map(Task::sessionId).sorted().toList(),
                 inUse.stream().sorted().toList());
 
+        Result table = planexec().run("sessions", "list");
+        // Every column has a name, and a state is spelled as --json spells it.
+        assertTrue(table.outLines().get(0).matches("SESSION +AGENT +STATE +LAST ACTIVITY +REASON"), table::toString);
+        assertTrue(table.out().contains(" in_use "), table::toString);
+        assertFalse(table.out().contains("in-use"), table::toString);
+
         Result orphanedOnly = planexec().run("sessions", "list", "--orphaned");
         assertEquals(0, orphanedOnly.exitCode(), orphanedOnly::toString);
         assertEquals(2, orphanedOnly.outLines().size(), orphanedOnly::toString);

@@ -105,8 +105,8 @@ class TuiRecoveryIT {
             tmux.send("c");
             String end = tmux.awaitText("FINISHED: not all done", RUN);
             assertTrue(
-                    Pattern.compile("(?m)^· " + TASK + " ").matcher(end).find(),
-                    "the cleaned-up task shows as pending, not running:\n" + end);
+                    Pattern.compile("(?m)^◌ " + TASK + " ").matcher(end).find(),
+                    "the cleaned-up task shows as held, not running:\n" + end);
             assertEquals(0, TuiRunIT.Fixture.spinning(end), end);
             tmux.send("q");
             assertEquals(1, tmux.awaitExit(START), "not every task is done");
@@ -123,6 +123,28 @@ class TuiRecoveryIT {
         assertEquals(TaskStatus.DONE, after.task("fetch-assets").orElseThrow().status());
         String sessions = TuiRunIT.Fixture.sessionDirs(dir);
         assertFalse(sessions.contains("planexec-demo-" + TASK), "no session left or made for the task: " + sessions);
+    }
+
+    @Test
+    void s_starts_a_task_held_by_clean_up_and_the_plan_finishes_without_leaving_the_ui() throws Exception {
+        crashWhileFetchContentRuns();
+
+        try (TmuxSession tmux = TmuxSession.start(dir, fixture.launch("plans/demo.json --concurrency 1"), 120, 40)) {
+            tmux.send("c");
+            tmux.awaitText("FINISHED: not all done", RUN);
+            tmux.send("/", TASK, "Enter"); // the list filtered to it selects it
+            // The status bar offers s once the held task is selected.
+            tmux.awaitScreen(
+                    s -> s.contains(TASK + " · Write the page sources") && s.contains(" s start "), START, "s on it");
+            tmux.send("s");
+            String end = tmux.awaitText("FINISHED: all done", RUN);
+            assertTrue(end.contains("8/8 done"), end);
+            assertEquals("1", tmux.display("#{alternate_on}"), "still in the UI");
+            tmux.send("q");
+            assertEquals(0, tmux.awaitExit(START));
+        }
+        PlanFiles.load(plan).tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t.id()));
+        assertEquals(8, Files.readAllLines(dir.resolve("out/demo/content.txt")).size());
     }
 
     /**

@@ -293,15 +293,16 @@ public final class BadPlans {
                                 "    { \"id\": \"c\", \"dependsOn\": [\"c\"], \"steps\": \"oops\" }",
                                 "  ]",
                                 "}"),
+                        // In the order they are in the file, as an editor's problem list shows them.
                         List.of(
+                                "2:12: unknown agent \"robot\" " + AGENTS,
+                                "4:32: task \"a\" depends on unknown task \"zz\"",
+                                "5:13: duplicate task id \"a\" (first used at /tasks/0)",
                                 "5:28: task \"a\" has unknown status \"finished\" (expected one of pending, in_progress,"
                                         + " done, failed, interrupted)",
                                 "6:5: task has no \"id\"",
-                                "7:47: \"steps\" must be an array, not a string",
-                                "2:12: unknown agent \"robot\" " + AGENTS,
-                                "5:13: duplicate task id \"a\" (first used at /tasks/0)",
-                                "4:32: task \"a\" depends on unknown task \"zz\"",
-                                "7:32: dependency cycle: c -> c"),
+                                "7:32: dependency cycle: c -> c",
+                                "7:47: \"steps\" must be an array, not a string"),
                         true));
     }
 

@@ -1,5 +1,8 @@
 package dev.planexec.testing;
 
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -29,6 +32,18 @@ import java.util.function.Consumer;
  */
 public final class Plans {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /**
+     * Laid out as Planeteer writes a plan ({@code JSON.stringify(plan, null, 2)}): planexec keeps a file's layout
+     * when it saves, so tests that look into a saved file see this one.
+     */
+    private static final DefaultPrettyPrinter PLANETEER_LAYOUT = new DefaultPrettyPrinter(
+                    Separators.createDefaultInstance()
+                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                            .withObjectEmptySeparator("")
+                            .withArrayEmptySeparator(""))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"));
 
     private Plans() {}
 
@@ -142,7 +157,7 @@ public final class Plans {
 
         public String json() {
             try {
-                return JSON.writeValueAsString(root) + "\n";
+                return JSON.writer(PLANETEER_LAYOUT).writeValueAsString(root) + "\n";
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

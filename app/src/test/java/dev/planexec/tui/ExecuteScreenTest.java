@@ -28,16 +28,16 @@ class ExecuteScreenTest {
             """
              planexec · Demo site · local                       1/5 done · 1 failed · 00:00
              █████░░░░░░░░░░░░░░░░░░░░░  20% RUNNING
-            ✔ setup             local   00:04 │ build · Compile the sources
-            ⠋ build             local   00:30 │ in_progress · local · 00:30 · attempt 1
-            ✘ lint              local   00:07 │ session planexec-demo-build-1a2b3c4d
-            ‖ docs              local   00:15 │ context /work/demo (main)
-            · deploy            local         │ depends on setup
+            ✔ setup  Create the output… 00:04 │ build · Compile the sources
+            ⠋ build  Compile the sourc… 00:30 │ in_progress · local · 00:30 · attempt 1
+            ✘ lint   Check the style    00:07 │ session planexec-demo-build-1a2b3c4d
+            ‖ docs   Write the docs     00:15 │ context /work/demo (main)
+            ⊘ deploy Ship it                  │ depends on setup
                                               │ Compile every module of the site generator
                                               │ and copy the templates next to the classes.
                                               │   - build/ has the classes
                                               │   - the templates are copied
-                                              │ ── output (following) ──────────────────────
+                                              │ ── output · line 6 of 6 · following ────────
                                               │ ── session planexec-demo-build-1a2b3c4d
                                               │ ▶ step 1/2  make all
                                               │ compiling 12 files
@@ -106,7 +106,7 @@ class ExecuteScreenTest {
                     │ depends on setup
                     │ Run the linter.
                     │   - no warnings
-                    │ ── output (following) ──────────────────────
+                    │ ── output · line 2 of 2 · following ────────
                     │ ── session planexec-demo-lint-1a2b3c4d
                     │ ✘ step 1/1 (ruff check .) exited with code 1
                     """);
@@ -130,13 +130,13 @@ class ExecuteScreenTest {
                     2,
                     """
                      Batch 1 · 1 task                 │ build · Compile the sources
-                    ✔ setup             local   00:04 │ in_progress · local · 00:30 · attempt 1
+                    ✔ setup  Create the output… 00:04 │ in_progress · local · 00:30 · attempt 1
                      Batch 2 · 3 tasks                │ session planexec-demo-build-1a2b3c4d
-                    ⠋ build             local   00:30 │ context /work/demo (main)
-                    ✘ lint              local   00:07 │ depends on setup
-                    ‖ docs              local   00:15 │ Compile every module of the site generator
+                    ⠋ build  Compile the sourc… 00:30 │ context /work/demo (main)
+                    ✘ lint   Check the style    00:07 │ depends on setup
+                    ‖ docs   Write the docs     00:15 │ Compile every module of the site generator
                      Batch 3 · 1 task                 │ and copy the templates next to the classes.
-                    · deploy            local         │   - build/ has the classes
+                    ⊘ deploy Ship it                  │   - build/ has the classes
                                                       │   - the templates are copied
                     """);
             assertTrue(tui.vt.getCharacter(5, 5).isReversed(), "build stays selected in the batches view");
@@ -150,7 +150,8 @@ class ExecuteScreenTest {
             assertTrue(tui.vt.getCharacter(5, 9).isReversed(), "selection skips the batch headers");
 
             tui.press(key(KeyType.Tab));
-            assertEquals("· deploy            local         │ Upload the site.", ScreenAssert.line(tui.vt, 6));
+            assertEquals(
+                    "⊘ deploy Ship it                  │ depends on build, lint, docs", ScreenAssert.line(tui.vt, 6));
             assertTrue(tui.vt.getCharacter(5, 6).isReversed(), "back in the list, deploy is still selected");
         }
     }
@@ -163,34 +164,26 @@ class ExecuteScreenTest {
             everyState(tui, plan);
             tui.type("j?");
 
-            assertScreen(
+            assertShows(tui.vt, "┌─ Keys (any key closes this) ─");
+            // Drawn from the key table: every key of the task list, with the start of its help line.
+            int width = KeyBindings.in(KeyBindings.Scope.LIST).stream()
+                            .mapToInt(b -> b.label().length())
+                            .max()
+                            .orElseThrow()
+                    + 2;
+            List<KeyBindings.Binding> keys = KeyBindings.in(KeyBindings.Scope.LIST);
+            assertShows(
                     tui.vt,
-                    """
-                     planexec · Demo site · local                       1/5 done · 1 failed · 00:00
-                     █┌─ Keys (any key closes this) ─────────────────────────────────────────────┐
-                    ✔ │                                                                          │
-                    ⠋ │ ↑ ↓  j k            select a task (or scroll the output when it has      │
-                    ✘ │                     focus)                                               │
-                    ‖ │ PgUp PgDn Home End  move a page, to the first, to the last               │
-                    · │ Enter               focus the output of the selected task (Esc: back to  │
-                      │                     the list)                                            │
-                      │ Tab                 switch view: task list / batches by dependency level │.
-                      │ p                   pause: no new tasks start; running ones finish       │
-                      │ x                   continue a paused run                                │
-                      │ r                   retry the selected failed or interrupted task (or    │──
-                      │                     start a held one)                                    │
-                      │ R                   retry every failed task                              │
-                      │ a                   abort the selected running task (it becomes          │
-                      │                     interrupted)                                         │
-                      │ q                   quit (asks first while tasks run; then stops them    │
-                      │                     gracefully)                                          │
-                      │ Ctrl+C              graceful stop: abort, mark interrupted, save, exit   │
-                      │                     130; twice: at once                                  │
-                      │ ?                   this help (any key closes it)                        │
-                      │                                                                          │
-                      └──────────────────────────────────────────────────────────────────────────┘
-                     ↑↓ select  Enter output  p pause  R retry failed  a abort  q quit  ? help
-                    """);
+                    "│ " + keys.get(0).label()
+                            + " ".repeat(width - keys.get(0).label().length()));
+            assertShows(tui.vt, " more below ─┘"); // 80x24 cannot hold them all: the help scrolls
+            tui.type("j".repeat(40));
+            KeyBindings.Binding last = keys.get(keys.size() - 1);
+            assertShows(
+                    tui.vt,
+                    "│ " + last.label() + " ".repeat(width - last.label().length()) + last.help());
+            tui.type("k".repeat(40));
+            assertShows(tui.vt, " ↑↓ select  Enter output  p pause  R retry failed  a abort  q quit  ? help");
 
             tui.type("q"); // closes the help, and does nothing else: no question about quitting
             assertScreen(tui.vt, EVERY_STATE_80X24);
@@ -210,16 +203,16 @@ class ExecuteScreenTest {
                     """
                      planexec · Demo site · local                                                               1/5 done · 1 failed · 00:00
                      ████████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  20% RUNNING
-                    ✔ setup                           local   00:04 │ build · Compile the sources
-                    ⠋ build                           local   00:30 │ in_progress · local · 00:30 · attempt 1
-                    ✘ lint                            local   00:07 │ session planexec-demo-build-1a2b3c4d
-                    ‖ docs                            local   00:15 │ context /work/demo (main)
-                    · deploy                          local         │ depends on setup
+                    ✔ setup  Create the output folder         00:04 │ build · Compile the sources
+                    ⠋ build  Compile the sources              00:30 │ in_progress · local · 00:30 · attempt 1
+                    ✘ lint   Check the style                  00:07 │ session planexec-demo-build-1a2b3c4d
+                    ‖ docs   Write the docs                   00:15 │ context /work/demo (main)
+                    ⊘ deploy Ship it                                │ depends on setup
                                                                     │ Compile every module of the site generator and copy the templates next
                                                                     │ to the classes.
                                                                     │   - build/ has the classes
                                                                     │   - the templates are copied
-                                                                    │ ── output (following) ────────────────────────────────────────────────
+                                                                    │ ── output · line 6 of 6 · following ──────────────────────────────────
                                                                     │ ── session planexec-demo-build-1a2b3c4d
                                                                     │ ▶ step 1/2  make all
                                                                     │ compiling 12 files
@@ -247,7 +240,7 @@ class ExecuteScreenTest {
                                                                     │
                                                                     │
                                                                     │
-                     ↑↓ select  Enter output  Tab batches  p pause  R retry failed  a abort  q quit  ? help
+                     ↑↓ select  Enter output  Tab batches  f follow  p pause  R retry failed  a abort  q quit  ? help
                     """);
 
             tui.resize(80, 24);
@@ -327,13 +320,13 @@ class ExecuteScreenTest {
                     1,
                     """
                      #####.....................  20% RUNNING
-                    + setup             local   00:04 | setup · Create the output folder
-                    | build             local   00:30 | done · local · 00:04 · attempt 1
-                    x lint              local   00:07 | session planexec-demo-setup-1a2b3c4d
-                    = docs              local   00:15 | context /work/demo (main)
-                    . deploy            local         | depends on nothing
+                    + setup  Create the output. 00:04 | setup - Create the output folder
+                    | build  Compile the sourc. 00:30 | done - local - 00:04 - attempt 1
+                    x lint   Check the style    00:07 | session planexec-demo-setup-1a2b3c4d
+                    = docs   Write the docs     00:15 | context /work/demo (main)
+                    ! deploy Ship it                  | depends on nothing
                     """);
-            assertShows(tui.vt, "| -- output (following) ---");
+            assertShows(tui.vt, "| -- output - line 1 of 1 - following ---");
             assertShows(tui.vt, " ^v select");
         }
     }

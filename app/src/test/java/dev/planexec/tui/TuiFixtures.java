@@ -123,7 +123,8 @@ final class TuiFixtures {
 
     /**
      * Puts the demo plan's tasks in every state: {@code setup} done, {@code build} running with some output,
-     * {@code lint} failed, {@code docs} interrupted, {@code deploy} pending.
+     * {@code lint} failed, {@code docs} interrupted, {@code deploy} pending (blocked by {@code lint}). Then the first
+     * task is selected by hand ({@code Home}), so follow mode, which would show {@code build}, is off.
      */
     static void everyState(VirtualTui tui, Plan plan) {
         changes(plan.tasks().get(0), TaskStatus.DONE, 60, 56).forEach(tui::post);
@@ -136,6 +137,7 @@ final class TuiFixtures {
         tui.post(output("build", new AgentEvent.ToolEnd("1", "step 1/2", true, "exit code 0")));
         tui.post(output("build", new AgentEvent.ToolStart("2", "step 2/2", "cp -r templates build/")));
         tui.render();
+        tui.press(VirtualTui.key(com.googlecode.lanterna.input.KeyType.Home));
     }
 
     static RunEvent output(String taskId, AgentEvent event) {
@@ -156,7 +158,7 @@ final class TuiFixtures {
      * if the run went on for ever.
      */
     static TuiApp.Starter silent(Path dir) {
-        return choices -> silentScheduler(dir);
+        return choices -> new TuiApp.Started(silentScheduler(dir), Set.of());
     }
 
     static Scheduler silentScheduler(Path dir) {
@@ -178,9 +180,9 @@ final class TuiFixtures {
         }
 
         @Override
-        public Scheduler start(Map<String, RecoveryAction> choices) {
+        public TuiApp.Started start(Map<String, RecoveryAction> choices) {
             calls.add(Map.copyOf(choices));
-            return silentScheduler(dir);
+            return new TuiApp.Started(silentScheduler(dir), Set.of());
         }
     }
 
@@ -231,6 +233,11 @@ final class TuiFixtures {
 
         /** As {@link #starter(TuiApp, int)}, and {@code tap} sees each event first. */
         TuiApp.Starter starter(TuiApp app, int concurrency, RunListener tap) {
+            return starter(app, concurrency, tap, Set.of());
+        }
+
+        /** As {@link #starter(TuiApp, int, RunListener)}, with {@code held} tasks held as Clean Up leaves them. */
+        TuiApp.Starter starter(TuiApp app, int concurrency, RunListener tap, Set<String> held) {
             return choices -> {
                 RunListener listener = event -> {
                     tap.onEvent(event);
@@ -239,9 +246,9 @@ final class TuiFixtures {
                         ended.countDown();
                     }
                 };
-                scheduler = new Scheduler(
-                        store, pool, new RunOptions(concurrency, Set.of(), Set.of(), true), listener, log);
-                return scheduler;
+                scheduler =
+                        new Scheduler(store, pool, new RunOptions(concurrency, Set.of(), held, true), listener, log);
+                return new TuiApp.Started(scheduler, held);
             };
         }
 
