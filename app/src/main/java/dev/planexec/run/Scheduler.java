@@ -197,6 +197,16 @@ public final class Scheduler {
                         starts.add(start);
                     }
                 }
+                if (stopping) {
+                    // A graceful stop ends the waits: those tasks are saved interrupted, like the running ones.
+                    for (String waited : retries.cancelAll()) {
+                        Message.Finished ended = finish(waited, TaskStatus.INTERRUPTED, null, null);
+                        if (ended.change() != null) {
+                            unpublished.add(ended.change());
+                            unsaved = Math.max(unsaved, ended.version());
+                        }
+                    }
+                }
                 if (!starts.isEmpty() || !unpublished.isEmpty()) {
                     long upTo = starts.isEmpty()
                             ? unsaved
@@ -230,10 +240,11 @@ public final class Scheduler {
                     }
                     unpublished.clear();
                 }
-                // A task waiting for its retry keeps the run going.
+                // A task waiting for its retry keeps the run going (a stop ends the waits at the top of the loop),
+                // unless it cannot save: then a waiting task stays in_progress in the file, an orphan next time.
                 boolean idle = running.isEmpty() && !retries.anyWaiting();
                 boolean nothingToStart = ready.isEmpty() && !paused;
-                if (idle && (stopping || saveFailure != null || (nothingToStart && !open))) {
+                if ((idle && (stopping || (nothingToStart && !open))) || (running.isEmpty() && saveFailure != null)) {
                     break;
                 }
                 if (idle && nothingToStart && !reportedIdle) {
@@ -292,13 +303,6 @@ public final class Scheduler {
                     }
                 } else if (message instanceof Message.Stop) {
                     abortAll();
-                    for (String waited : retries.cancelAll()) {
-                        Message.Finished ended = finish(waited, TaskStatus.INTERRUPTED, null, null);
-                        if (ended.change() != null) {
-                            unpublished.add(ended.change());
-                            unsaved = Math.max(unsaved, ended.version());
-                        }
-                    }
                 } else if (message instanceof Message.Close) {
                     open = false;
                 } else if (message instanceof Message.Pause pause) {

@@ -300,7 +300,7 @@ class SchedulerFakeAgentTest {
 
         assertEquals(RunSummary.Outcome.INTERRUPTED, run.get().outcome());
         Task a = Plans.task(store.file(), "a");
-        assertEquals(TaskStatus.INTERRUPTED, a.status());
+        assertEquals(TaskStatus.INTERRUPTED, a.status(), () -> events.all().toString());
         assertNull(a.retryState().nextAttemptAt());
     }
 
