@@ -12,11 +12,7 @@ final class PlanLoading {
     private PlanLoading() {}
 
     static Plan load(Path file) {
-        if (Files.isSymbolicLink(file) && !Files.exists(file)) {
-            // A link to nothing (or a loop): say so, rather than "no such file" about a name that is there.
-            throw PlanexecException.invalidInput(
-                    AtomicFile.whyNotReplaceable(file).orElse(file + ": a symbolic link that leads to no file"));
-        }
+        refuseLinkToNothing(file);
         try {
             return PlanFiles.load(file);
         } catch (InvalidPlanException e) {
@@ -39,6 +35,7 @@ final class PlanLoading {
      * {@link #loadToSave} refuses too.
      */
     static Plan loadForRun(Path file) {
+        refuseLinkToNothing(file);
         Plan plan;
         try {
             plan = PlanFiles.loadForRun(file);
@@ -47,6 +44,14 @@ final class PlanLoading {
         }
         refuseWhatASaveCannotKeep(file);
         return plan;
+    }
+
+    private static void refuseLinkToNothing(Path file) {
+        if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+            // A link to nothing (or a loop): say so, rather than "no such file" about a name that is there.
+            throw PlanexecException.invalidInput(
+                    AtomicFile.whyNotReplaceable(file).orElse(file + ": a symbolic link that leads to no file"));
+        }
     }
 
     private static void refuseWhatASaveCannotKeep(Path file) {

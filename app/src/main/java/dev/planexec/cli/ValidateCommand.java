@@ -2,9 +2,9 @@ package dev.planexec.cli;
 
 import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentRegistry;
+import dev.planexec.plan.Agents;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.TaskStatus;
-import dev.planexec.run.AgentPool;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,14 +39,19 @@ final class ValidateCommand implements Callable<Integer> {
 
     /**
      * The plan is valid whatever the agents' state, but an agent that is not ready here is named now, a line each:
-     * its tasks would fail when run.
+     * its tasks would fail when run. The embedded {@code local} agent needs nothing, so a plan that runs only on it
+     * loads no agent code at all ({@code validate} stays a short command).
      */
     private void noticeUnreadyAgents(Plan loaded) {
         CliContext context = parent.context;
         Set<String> needed = new TreeSet<>();
         loaded.tasks().stream()
                 .filter(t -> t.status() != TaskStatus.DONE)
-                .forEach(t -> needed.add(AgentPool.agentFor(loaded, t, null)));
+                .forEach(t -> needed.add(Agents.agentFor(loaded, t, null)));
+        needed.remove(Agents.LOCAL);
+        if (needed.isEmpty()) {
+            return;
+        }
         AgentRegistry registry = AgentRegistry.load();
         AgentEnvironment environment = new AgentEnvironment(context.stateDir().root(), context.env(), null);
         for (String name : needed) {

@@ -47,7 +47,7 @@ class CompletionIT {
     @Test
     void the_top_level_completes_commands_and_plans() throws Exception {
         assertEquals(
-                List.of("completion", "list", "plans", "reset", "run", "sessions", "tasks.json", "validate"),
+                List.of("agents", "completion", "list", "plans", "reset", "run", "sessions", "tasks.json", "validate"),
                 candidates("planexec", ""));
     }
 

@@ -29,11 +29,6 @@ public final class ClaudeAgent extends CliAgent {
     }
 
     @Override
-    protected String executable() {
-        return "claude";
-    }
-
-    @Override
     public Optional<NpmCli> npm() {
         return Optional.of(new NpmCli("@anthropic-ai/claude-code", "2.1.329", "node_modules/.bin/claude"));
     }
@@ -44,11 +39,6 @@ public final class ClaudeAgent extends CliAgent {
                 List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"),
                 List.of(".claude/.credentials.json"),
                 "run 'claude' once and sign in with /login, or set ANTHROPIC_API_KEY");
-    }
-
-    @Override
-    protected String installHint() {
-        return "run \'planexec agents install claude\'";
     }
 
     /** Claude Code takes only a UUID; planexec's record of its sessions tells them from the user's. */

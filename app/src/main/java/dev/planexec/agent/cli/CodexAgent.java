@@ -29,11 +29,6 @@ public final class CodexAgent extends CliAgent {
     }
 
     @Override
-    protected String executable() {
-        return "codex";
-    }
-
-    @Override
     public Optional<NpmCli> npm() {
         return Optional.of(new NpmCli("@openai/codex", "0.169.0", "node_modules/.bin/codex"));
     }
@@ -44,11 +39,6 @@ public final class CodexAgent extends CliAgent {
                 List.of("OPENAI_API_KEY", "CODEX_API_KEY"),
                 List.of(".codex/auth.json"),
                 "run 'codex login', or set OPENAI_API_KEY");
-    }
-
-    @Override
-    protected String installHint() {
-        return "run \'planexec agents install codex\'";
     }
 
     @Override

@@ -26,11 +26,6 @@ public final class PiAgent extends CliAgent {
     }
 
     @Override
-    protected String executable() {
-        return "pi";
-    }
-
-    @Override
     public Optional<NpmCli> npm() {
         return Optional.of(new NpmCli("@mariozechner/pi-coding-agent", "0.73.1", "node_modules/.bin/pi"));
     }
@@ -41,11 +36,6 @@ public final class PiAgent extends CliAgent {
                 List.of("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY", "OPENROUTER_API_KEY"),
                 List.of(".pi/agent/auth.json", ".pi/agent/models.json"),
                 "run 'pi' once and /login, or set a provider's key such as ANTHROPIC_API_KEY");
-    }
-
-    @Override
-    protected String installHint() {
-        return "run \'planexec agents install pi\'";
     }
 
     @Override
