@@ -12,6 +12,9 @@ import java.util.function.UnaryOperator;
  *
  * @param agent the plan's default agent, or {@code null}
  * @param workingDirectory relative to the plan file's folder, or {@code null} for that folder
+ * @param retries how many times a task's transient failure is retried ({@code "retries"}), or {@code null} for the
+ *     default, {@link dev.planexec.plan.Plan#DEFAULT_RETRIES}
+ * @param retryDelaySeconds the first retry's delay ({@code "retryDelaySeconds"}), or {@code null} for the default
  * @param source the file the plan was read from, whose bytes a save edits (see {@link PlanSource}); {@code null} if
  *     made in code
  */
@@ -24,10 +27,31 @@ public record Plan(
         String agent,
         String workingDirectory,
         List<Task> tasks,
+        Integer retries,
+        Integer retryDelaySeconds,
         PlanSource source) {
+
+    /** A transient failure is retried once unless the plan or task says otherwise. */
+    public static final int DEFAULT_RETRIES = 1;
+    /** The first retry waits about this long; each further one twice as long, up to a cap. */
+    public static final int DEFAULT_RETRY_DELAY_SECONDS = 10;
 
     public Plan {
         tasks = List.copyOf(tasks);
+    }
+
+    /** A plan with the default retries. */
+    public Plan(
+            String id,
+            String name,
+            String description,
+            String createdAt,
+            String updatedAt,
+            String agent,
+            String workingDirectory,
+            List<Task> tasks,
+            PlanSource source) {
+        this(id, name, description, createdAt, updatedAt, agent, workingDirectory, tasks, null, null, source);
     }
 
     public Optional<Task> task(String taskId) {
@@ -59,14 +83,48 @@ public record Plan(
     }
 
     public Plan withTasks(List<Task> newTasks) {
-        return new Plan(id, name, description, createdAt, updatedAt, agent, workingDirectory, newTasks, source);
+        return new Plan(
+                id,
+                name,
+                description,
+                createdAt,
+                updatedAt,
+                agent,
+                workingDirectory,
+                newTasks,
+                retries,
+                retryDelaySeconds,
+                source);
     }
 
     public Plan withUpdatedAt(String now) {
-        return new Plan(id, name, description, createdAt, now, agent, workingDirectory, tasks, source);
+        return new Plan(
+                id,
+                name,
+                description,
+                createdAt,
+                now,
+                agent,
+                workingDirectory,
+                tasks,
+                retries,
+                retryDelaySeconds,
+                source);
     }
 
     public long count(TaskStatus status) {
         return tasks.stream().filter(t -> t.status() == status).count();
+    }
+
+    /** How many retries {@code task} gets: its own {@code retries}, else the plan's, else the default. */
+    public int retriesFor(Task task) {
+        return task.retries() != null ? task.retries() : retries != null ? retries : DEFAULT_RETRIES;
+    }
+
+    /** The first retry's delay for {@code task}, in seconds. */
+    public int retryDelayFor(Task task) {
+        return task.retryDelaySeconds() != null
+                ? task.retryDelaySeconds()
+                : retryDelaySeconds != null ? retryDelaySeconds : DEFAULT_RETRY_DELAY_SECONDS;
     }
 }

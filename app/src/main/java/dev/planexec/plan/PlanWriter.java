@@ -39,7 +39,13 @@ final class PlanWriter {
             "attempts",
             "error",
             "sessionContext",
-            "notes");
+            "notes",
+            // issue 11: retries (the user's) and what the run records of usage and failed attempts
+            "retries",
+            "retryDelaySeconds",
+            "usage",
+            "attemptErrors",
+            "nextAttemptAt");
 
     /** The plan's fields planexec knows, but {@code tasks}. */
     static final List<String> PLAN_FIELDS =
@@ -63,6 +69,12 @@ final class PlanWriter {
         Map<String, JsonNode> known = new LinkedHashMap<>();
         for (String field : PLAN_FIELDS) {
             optional(known, field, planField(plan, field), null);
+        }
+        if (plan.retries() != null) {
+            known.put("retries", IntNode.valueOf(plan.retries()));
+        }
+        if (plan.retryDelaySeconds() != null) {
+            known.put("retryDelaySeconds", IntNode.valueOf(plan.retryDelaySeconds()));
         }
         ArrayNode tasks = NODES.arrayNode();
         plan.tasks().forEach(t -> tasks.add(freshTask(t)));
@@ -104,6 +116,14 @@ final class PlanWriter {
         if (!task.notes().isEmpty() || has(source, "notes")) {
             known.put("notes", strings(task.notes()));
         }
+        for (String field : List.of("retries", "retryDelaySeconds", "usage", "attemptErrors", "nextAttemptAt")) {
+            JsonNode value = taskField(task, field);
+            if (value != null) {
+                known.put(field, value);
+            } else if (has(source, field)) {
+                known.put(field, NullNode.instance);
+            }
+        }
         return merge(source, known);
     }
 
@@ -130,6 +150,15 @@ final class PlanWriter {
             case "error" -> text(task.error());
             case "sessionContext" -> task.sessionContext().isEmpty() ? null : stringMap(task.sessionContext());
             case "notes" -> task.notes().isEmpty() ? null : strings(task.notes());
+            case "retries" -> task.retries() == null ? null : IntNode.valueOf(task.retries());
+            case "retryDelaySeconds" ->
+                task.retryDelaySeconds() == null ? null : IntNode.valueOf(task.retryDelaySeconds());
+            case "usage" -> task.usage().isNone() ? null : usage(task.usage());
+            case "attemptErrors" ->
+                task.retryState().attemptErrors().isEmpty()
+                        ? null
+                        : strings(task.retryState().attemptErrors());
+            case "nextAttemptAt" -> text(task.retryState().nextAttemptAt());
             default -> throw new IllegalArgumentException("not a task field: " + field);
         };
     }
@@ -191,6 +220,22 @@ final class PlanWriter {
 
     private static JsonNode text(String value) {
         return value == null ? null : TextNode.valueOf(value);
+    }
+
+    private static ObjectNode usage(Usage usage) {
+        ObjectNode object = NODES.objectNode();
+        object.put("inputTokens", usage.inputTokens());
+        object.put("outputTokens", usage.outputTokens());
+        object.put("cachedTokens", usage.cachedTokens());
+        if (usage.costUsd() != null) {
+            // Rounded to a millionth of a dollar: sums of doubles would otherwise write 0.30000000000000004.
+            object.put(
+                    "costUsd",
+                    java.math.BigDecimal.valueOf(usage.costUsd())
+                            .setScale(6, java.math.RoundingMode.HALF_UP)
+                            .stripTrailingZeros());
+        }
+        return object;
     }
 
     private static ArrayNode strings(List<String> values) {

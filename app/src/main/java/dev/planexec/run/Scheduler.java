@@ -9,7 +9,6 @@ import dev.planexec.agent.GitContexts;
 import dev.planexec.agent.Prompts;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
-import dev.planexec.agent.TaskBrief;
 import dev.planexec.agent.TurnResult;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
@@ -17,6 +16,7 @@ import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.plan.Timestamps;
+import dev.planexec.plan.Usage;
 import dev.planexec.store.LogFile;
 import dev.planexec.store.PlanStore;
 import dev.planexec.store.SaveFailedException;
@@ -51,8 +51,6 @@ import java.util.function.UnaryOperator;
 public final class Scheduler {
     /** The agent's final message is kept in the plan up to this many characters; the rest is in the session. */
     static final int MAX_RESULT_CHARS = 4000;
-    /** How many of the plan's other tasks a prompt lists for context. */
-    private static final int MAX_OTHER_TASKS = 50;
     /** How long the coordinator waits for news before it looks whether the plan file was edited. */
     private static final Duration CATCH_UP = Duration.ofSeconds(1);
 
@@ -68,16 +66,30 @@ public final class Scheduler {
     private final Set<String> retryWhenFinished = new HashSet<>();
 
     private final ExecutorService helpers = Executors.newCachedThreadPool(daemon("planexec-abort"));
+    private final Retries retries;
     private volatile boolean stopping;
     /** Kept open by the UI: idle is not the end, a retry may still come; see {@link #stayOpen}. */
     private volatile boolean open;
 
     public Scheduler(PlanStore store, AgentPool agents, RunOptions options, RunListener listener, LogFile log) {
+        this(store, agents, options, listener, log, RetryClock.system(), Math::random);
+    }
+
+    /** A scheduler whose retries wait on {@code clock}, with {@code jitter} for their random part (tests). */
+    public Scheduler(
+            PlanStore store,
+            AgentPool agents,
+            RunOptions options,
+            RunListener listener,
+            LogFile log,
+            RetryClock clock,
+            java.util.function.DoubleSupplier jitter) {
         this.store = store;
         this.agents = agents;
         this.options = options;
         this.listener = listener;
         this.log = log;
+        this.retries = new Retries(clock, jitter);
     }
 
     // ---- control, from any thread -------------------------------------------------------------------------------
@@ -185,6 +197,16 @@ public final class Scheduler {
                         starts.add(start);
                     }
                 }
+                if (stopping) {
+                    // A graceful stop ends the waits: those tasks are saved interrupted, like the running ones.
+                    for (String waited : retries.cancelAll()) {
+                        Message.Finished ended = finish(waited, TaskStatus.INTERRUPTED, null, null);
+                        if (ended.change() != null) {
+                            unpublished.add(ended.change());
+                            unsaved = Math.max(unsaved, ended.version());
+                        }
+                    }
+                }
                 if (!starts.isEmpty() || !unpublished.isEmpty()) {
                     long upTo = starts.isEmpty()
                             ? unsaved
@@ -218,9 +240,11 @@ public final class Scheduler {
                     }
                     unpublished.clear();
                 }
-                boolean idle = running.isEmpty();
+                // A task waiting for its retry keeps the run going (a stop ends the waits at the top of the loop),
+                // unless it cannot save: then a waiting task stays in_progress in the file, an orphan next time.
+                boolean idle = running.isEmpty() && !retries.anyWaiting();
                 boolean nothingToStart = ready.isEmpty() && !paused;
-                if (idle && (stopping || saveFailure != null || (nothingToStart && !open))) {
+                if ((idle && (stopping || (nothingToStart && !open))) || (running.isEmpty() && saveFailure != null)) {
                     break;
                 }
                 if (idle && nothingToStart && !reportedIdle) {
@@ -266,6 +290,17 @@ public final class Scheduler {
                         notice(null, failed.error().getMessage() + "; no more tasks start");
                         abortAll();
                     }
+                } else if (message instanceof Message.WaitingToRetry waits) {
+                    running.remove(waits.taskId());
+                    unpublished.add(waits.change());
+                    unsaved = Math.max(unsaved, waits.version());
+                    retries.waitFor(
+                            waits.taskId(), waits.delay(), () -> inbox.add(new Message.RetryDue(waits.taskId())));
+                } else if (message instanceof Message.RetryDue due) {
+                    if (retries.due(due.taskId()) && !stopping) {
+                        resume.add(due.taskId());
+                        ready.add(due.taskId());
+                    }
                 } else if (message instanceof Message.Stop) {
                     abortAll();
                 } else if (message instanceof Message.Close) {
@@ -289,6 +324,7 @@ public final class Scheduler {
             workers.shutdown();
             awaitWorkers(workers);
             helpers.shutdownNow();
+            retries.close();
         }
         settlePlanFile();
         RunSummary summary = summarize(startNanos, saveFailure);
@@ -356,6 +392,7 @@ public final class Scheduler {
             return;
         }
         held.remove(taskId);
+        retries.cancel(taskId); // asked for by hand while it waited: now
         switch (task.status()) {
             case FAILED, PENDING -> {
                 try {
@@ -427,7 +464,7 @@ public final class Scheduler {
         }
     }
 
-    private Message.Finished executeTask(RunningTask run, Start start) throws SaveFailedException {
+    private Message executeTask(RunningTask run, Start start) throws SaveFailedException {
         String taskId = run.taskId;
         Plan plan = store.current();
         Task task = start.after();
@@ -437,13 +474,18 @@ public final class Scheduler {
         String sessionId = task.sessionId();
 
         AgentSession session = null;
+        boolean sending = false;
         try {
             if (run.abortRequested()) {
                 return finish(taskId, TaskStatus.INTERRUPTED, null, null);
             }
             AgentRuntime runtime = agents.runtime(agentName);
-            SessionSpec spec =
-                    new SessionSpec(sessionId, brief(plan, task), workingDirectory, environment(sessionId, task), null);
+            SessionSpec spec = new SessionSpec(
+                    sessionId,
+                    TaskBriefs.of(plan, task, store.file()),
+                    workingDirectory,
+                    environment(sessionId, task),
+                    null);
             if (resuming) {
                 try {
                     session = runtime.resume(spec);
@@ -456,14 +498,32 @@ public final class Scheduler {
             }
             listener.onEvent(new RunEvent.TaskStarted(task.id(), session.id(), resuming));
             run.attach(session);
-            String prompt = resuming ? Prompts.continuation(spec.task()) : Prompts.first(spec.task());
+            String prompt = !resuming
+                    ? Prompts.first(spec.task())
+                    : start.before().waitsToRetry()
+                            ? Prompts.retry(spec.task(), lastError(start.before()))
+                            : Prompts.continuation(spec.task());
+            if (start.before().waitsToRetry()) {
+                notice(
+                        taskId,
+                        "attempt " + task.attempts()
+                                + (resuming ? " goes on in the same session " : " starts in a fresh session ")
+                                + session.id());
+            }
             AgentEventListener events = event -> {
                 if (event instanceof AgentEvent.SessionIdChanged changed) {
                     sessionIdChanged(run, changed.sessionId());
+                } else if (event instanceof AgentEvent.Usage used) {
+                    // In memory now, on disk with the task's next state change.
+                    store.apply(p -> p.withTask(
+                            taskId,
+                            t -> t.plusUsage(new Usage(
+                                    used.inputTokens(), used.outputTokens(), used.cachedTokens(), used.costUsd()))));
                 }
                 listener.onEvent(new RunEvent.TaskOutput(task.id(), event));
             };
             TurnResult result;
+            sending = true;
             try {
                 result = session.send(prompt, events);
             } catch (SessionUnavailableException e) {
@@ -482,13 +542,21 @@ public final class Scheduler {
             if (result instanceof TurnResult.Completed completed) {
                 return finish(taskId, TaskStatus.DONE, bounded(completed.finalMessage()), null);
             } else if (result instanceof TurnResult.Failed failed) {
-                return finish(taskId, TaskStatus.FAILED, null, failed.error());
+                return failed.transientFailure()
+                        ? failTransiently(taskId, failed.error())
+                        : failFor(taskId, failed.error());
             }
             return finish(taskId, TaskStatus.INTERRUPTED, null, null);
         } catch (AgentException e) {
             log.error("task " + task.id() + ": " + e.getMessage(), e);
-            return finish(
-                    taskId, run.abortRequested() ? TaskStatus.INTERRUPTED : TaskStatus.FAILED, null, e.getMessage());
+            if (run.abortRequested()) {
+                return finish(taskId, TaskStatus.INTERRUPTED, null, e.getMessage());
+            }
+            // The backend broke during the turn (its CLI died, its connection was lost): worth another attempt.
+            // Before the turn (it could not create or resume the session) it is the setup's fault: not retried.
+            return sending && !(e instanceof SessionUnavailableException)
+                    ? failTransiently(taskId, e.getMessage())
+                    : failFor(taskId, e.getMessage());
         } finally {
             if (session != null) {
                 session.close();
@@ -535,6 +603,51 @@ public final class Scheduler {
         }
     }
 
+    /**
+     * After a transient failure: the task waits for its next attempt if its plan allows one (it stays
+     * {@code in_progress} in its session, with {@code nextAttemptAt}); else it fails.
+     */
+    private Message failTransiently(String taskId, String error) {
+        Plan plan = store.current();
+        Task task = plan.task(taskId).orElse(null);
+        Retries.Planned next =
+                stopping || task == null ? null : retries.next(plan, task).orElse(null);
+        if (next == null) {
+            return failFor(taskId, error);
+        }
+        Task[] change = new Task[2];
+        long version = store.apply(p -> p.withTask(taskId, t -> {
+            change[0] = t;
+            change[1] = t.waitingToRetry(error, next.at());
+            return change[1];
+        }));
+        notice(
+                taskId,
+                "attempt " + task.attempts() + " failed (" + firstLine(error) + "); retry " + next.n() + " of "
+                        + plan.retriesFor(task) + " at " + next.at() + ", in "
+                        + next.delay().toMillis() / 1000.0 + " s");
+        if (change[0] == null) {
+            return new Message.Finished(taskId, TaskStatus.FAILED, null, version);
+        }
+        return new Message.WaitingToRetry(
+                taskId, new RunEvent.StateChanged(change[0], change[1]), version, next.delay());
+    }
+
+    /** The task failed for good; its attempt's error joins the others in {@code attemptErrors}. */
+    private Message.Finished failFor(String taskId, String error) {
+        store.apply(p -> p.withTask(taskId, t -> t.withAttemptError(error)));
+        return finish(taskId, TaskStatus.FAILED, null, error);
+    }
+
+    private static String lastError(Task task) {
+        List<String> errors = task.retryState().attemptErrors();
+        return errors.isEmpty() ? task.error() : errors.get(errors.size() - 1);
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.strip().lines().findFirst().orElse("");
+    }
+
     /** The task's end, applied in memory; the coordinator persists it before it is published. */
     private Message.Finished finish(String taskId, TaskStatus status, String result, String error) {
         Task[] change = new Task[2];
@@ -565,39 +678,6 @@ public final class Scheduler {
                 "PLANEXEC_PLAN", store.file().toAbsolutePath().toString(),
                 "PLANEXEC_TASK_ID", task.id(),
                 "PLANEXEC_SESSION_ID", sessionId);
-    }
-
-    private TaskBrief brief(Plan plan, Task task) {
-        List<TaskBrief.OtherTask> others = new ArrayList<>();
-        Set<String> deps = Set.copyOf(task.dependsOn());
-        for (Task t : plan.tasks()) {
-            if (deps.contains(t.id())) {
-                others.add(new TaskBrief.OtherTask(t.id(), t.title(), t.status().json()));
-            }
-        }
-        for (Task t : plan.tasks()) {
-            if (others.size() >= MAX_OTHER_TASKS) {
-                break;
-            }
-            if (!t.id().equals(task.id()) && !deps.contains(t.id())) {
-                others.add(new TaskBrief.OtherTask(t.id(), t.title(), t.status().json()));
-            }
-        }
-        List<TaskBrief.StepSpec> steps = task.steps().stream()
-                .map(s -> new TaskBrief.StepSpec(
-                        s.run(), s.timeoutSeconds() == null ? null : Duration.ofSeconds(s.timeoutSeconds())))
-                .toList();
-        return new TaskBrief(
-                plan.id(),
-                plan.name() == null ? "" : plan.name(),
-                plan.description() == null ? "" : plan.description(),
-                store.file().toAbsolutePath().toString(),
-                task.id(),
-                task.title(),
-                task.description(),
-                task.acceptanceCriteria(),
-                steps,
-                others);
     }
 
     static String bounded(String text) {
@@ -652,7 +732,8 @@ public final class Scheduler {
                 interrupted,
                 pending,
                 Duration.ofNanos(System.nanoTime() - startNanos),
-                saveFailure == null ? null : saveFailure.getMessage());
+                saveFailure == null ? null : saveFailure.getMessage(),
+                plan.tasks().stream().map(Task::usage).reduce(Usage.NONE, Usage::plus));
     }
 
     /** The plan as its file holds it now; the plan in memory if the file cannot be read. */
@@ -680,6 +761,13 @@ public final class Scheduler {
                 implements Message {}
 
         /** {@code taskId} is {@code null} when the failed save was not a task's. */
+        /** A task's attempt failed for a transient reason; it waits {@code delay} for its next one. */
+        record WaitingToRetry(String taskId, RunEvent.StateChanged change, long version, Duration delay)
+                implements Message {}
+
+        /** The wait of a task for its next attempt is over. */
+        record RetryDue(String taskId) implements Message {}
+
         record SaveFailed(String taskId, SaveFailedException error) implements Message {}
 
         record Stop() implements Message {}

@@ -86,6 +86,15 @@ public final class ClaudeAgent extends CliAgent {
             }
             case "result" -> {
                 turn.sessionId(event.path("session_id").asText(null));
+                // The run's total; the assistant events' usage would count each call twice with it.
+                JsonNode usage = event.path("usage");
+                turn.usage(
+                        usage.path("input_tokens").asLong(0),
+                        usage.path("output_tokens").asLong(0),
+                        usage.path("cache_read_input_tokens").asLong(0),
+                        event.path("total_cost_usd").isNumber()
+                                ? event.path("total_cost_usd").asDouble()
+                                : null);
                 if (event.path("is_error").asBoolean(false)
                         || !"success".equals(event.path("subtype").asText("success"))) {
                     String why = event.path("result").asText("");

@@ -88,7 +88,15 @@ public final class CodexAgent extends CliAgent {
                     turn.emit(new AgentEvent.ToolEnd(item.path("id").asText(), tool(item), ok, detail));
                 }
             }
-            case "turn.completed" -> turn.completed(null);
+            case "turn.completed" -> {
+                JsonNode usage = event.path("usage");
+                turn.usage(
+                        usage.path("input_tokens").asLong(0),
+                        usage.path("output_tokens").asLong(0),
+                        usage.path("cached_input_tokens").asLong(0),
+                        null);
+                turn.completed(null);
+            }
             case "turn.failed" ->
                 turn.failed("codex: " + event.path("error").path("message").asText("turn failed"));
             case "error" ->

@@ -90,6 +90,12 @@ public final class GeminiAgent extends CliAgent {
                 }
             }
             case "result" -> {
+                JsonNode stats = event.path("stats");
+                turn.usage(
+                        stats.path("input_tokens").asLong(0),
+                        stats.path("output_tokens").asLong(0),
+                        stats.path("cached").asLong(stats.path("cached_tokens").asLong(0)),
+                        null);
                 if ("success".equals(event.path("status").asText("success"))) {
                     turn.completed(null);
                 } else {

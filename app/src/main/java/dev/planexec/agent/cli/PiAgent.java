@@ -64,6 +64,14 @@ public final class PiAgent extends CliAgent {
             case "message_end" -> {
                 JsonNode message = event.path("message");
                 if ("assistant".equals(message.path("role").asText())) {
+                    // Each assistant message is one model call, with its own usage.
+                    JsonNode usage = message.path("usage");
+                    JsonNode cost = usage.path("cost").path("total");
+                    turn.usage(
+                            usage.path("input").asLong(0),
+                            usage.path("output").asLong(0),
+                            usage.path("cacheRead").asLong(0),
+                            cost.isNumber() ? cost.asDouble() : null);
                     String stop = message.path("stopReason").asText("");
                     if ("error".equals(stop)) {
                         turn.failed("pi: " + message.path("errorMessage").asText("the model call failed"));
