@@ -28,6 +28,16 @@ public sealed interface AgentEvent {
      */
     record SessionIdChanged(String sessionId) implements AgentEvent {}
 
+    /**
+     * What a model call (or a turn) used, as the agent reported it; the scheduler adds every report to the task's
+     * {@code usage}. A backend reports each model call once, or the turn's total once, never both.
+     *
+     * @param cachedTokens input tokens read from the model's cache, as the agent counts them
+     * @param costUsd the cost in US dollars if the agent reports one (Claude Code's {@code total_cost_usd}), else
+     *     {@code null}
+     */
+    record Usage(long inputTokens, long outputTokens, long cachedTokens, Double costUsd) implements AgentEvent {}
+
     /** The backend reported an error. */
     record Error(String message) implements AgentEvent {}
 

@@ -20,6 +20,15 @@ public final class AgentRegistry {
         return registry;
     }
 
+    /** A registry of exactly these providers: for tests with a fake backend. */
+    public static AgentRegistry of(AgentProvider... providers) {
+        AgentRegistry registry = new AgentRegistry();
+        for (AgentProvider provider : providers) {
+            registry.providers.put(provider.name(), provider);
+        }
+        return registry;
+    }
+
     /** Names of the backends this build has. */
     public java.util.Set<String> names() {
         return java.util.Collections.unmodifiableSet(providers.keySet());

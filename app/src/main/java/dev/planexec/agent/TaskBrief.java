@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A task as an agent sees it: what to do, how to know it is done, and where it stands in its plan. Built by the
- * scheduler from the plan, so backends need not know the plan format.
+ * A task as an agent sees it: what to do, how to know it is done, what the tasks it depends on did, and where it
+ * stands in its plan. Built by the scheduler from the plan, so backends need not know the plan format.
+ *
+ * @param dependencies the tasks this one depends on, in the order the task names them
+ * @param otherTasks the plan's other tasks (not the dependencies), for context
  */
 public record TaskBrief(
         String planId,
@@ -17,12 +20,40 @@ public record TaskBrief(
         String description,
         List<String> acceptanceCriteria,
         List<StepSpec> steps,
+        List<Dependency> dependencies,
         List<OtherTask> otherTasks) {
 
     public TaskBrief {
         acceptanceCriteria = List.copyOf(acceptanceCriteria);
         steps = List.copyOf(steps);
+        dependencies = List.copyOf(dependencies);
         otherTasks = List.copyOf(otherTasks);
+    }
+
+    /** A brief with no dependencies: for a task that depends on nothing, and for tests. */
+    public TaskBrief(
+            String planId,
+            String planName,
+            String planDescription,
+            String planFile,
+            String taskId,
+            String title,
+            String description,
+            List<String> acceptanceCriteria,
+            List<StepSpec> steps,
+            List<OtherTask> otherTasks) {
+        this(
+                planId,
+                planName,
+                planDescription,
+                planFile,
+                taskId,
+                title,
+                description,
+                acceptanceCriteria,
+                steps,
+                List.of(),
+                otherTasks);
     }
 
     /** A shell step for the local agent; {@code timeout} is {@code null} for none. */
@@ -30,4 +61,13 @@ public record TaskBrief(
 
     /** Another task of the plan, for the agent's context. */
     public record OtherTask(String id, String title, String status) {}
+
+    /**
+     * A task this one depends on.
+     *
+     * @param result what it did: the agent's final message, or a local task's last output lines; {@code null} if
+     *     it has none (not done yet, or it said nothing)
+     * @param sessionId the session that holds its whole conversation, or {@code null}
+     */
+    public record Dependency(String id, String title, String status, String result, String sessionId) {}
 }

@@ -3,7 +3,9 @@ package dev.planexec.cli;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
+import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.plan.Usage;
 import dev.planexec.recovery.Recovery;
 import dev.planexec.store.PlanLock;
 import dev.planexec.text.ControlChars;
@@ -59,7 +61,7 @@ final class ListCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         int width = files.stream().mapToInt(p -> p.toString().length()).max().orElse(10);
-        out.printf("%-" + width + "s  %-6s  %-28s  %s%n", "PLAN", "TASKS", "STATE", "NAME");
+        out.printf("%-" + width + "s  %-6s  %-28s  %-10s  %s%n", "PLAN", "TASKS", "STATE", "TOKENS", "NAME");
         for (Path file : files) {
             out.printf(
                     "%-" + width + "s  %s%n",
@@ -74,7 +76,8 @@ final class ListCommand implements Callable<Integer> {
         try {
             plan = PlanFiles.load(file);
         } catch (InvalidPlanException e) {
-            return String.format("%-6s  %-28s  %s", "-", "invalid", e.problems().get(0));
+            return String.format(
+                    "%-6s  %-28s  %-10s  %s", "-", "invalid", "-", e.problems().get(0));
         }
         long done = plan.count(TaskStatus.DONE);
         int total = plan.tasks().size();
@@ -94,6 +97,15 @@ final class ListCommand implements Callable<Integer> {
         } else {
             state = "partly done";
         }
-        return String.format("%-6s  %-28s  %s", done + "/" + total, state, plan.name() == null ? "" : plan.name());
+        // The plan's total: input and output tokens of every task, and the cost where the agents reported one.
+        Usage usage = plan.tasks().stream().map(Task::usage).reduce(Usage.NONE, Usage::plus);
+        String tokens = usage.isNone()
+                ? "-"
+                : Usage.compact(usage.totalTokens())
+                        + (usage.costUsd() == null
+                                ? ""
+                                : String.format(java.util.Locale.ROOT, " $%.2f", usage.costUsd()));
+        return String.format(
+                "%-6s  %-28s  %-10s  %s", done + "/" + total, state, tokens, plan.name() == null ? "" : plan.name());
     }
 }

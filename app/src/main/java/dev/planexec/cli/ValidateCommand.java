@@ -1,10 +1,8 @@
 package dev.planexec.cli;
 
-import dev.planexec.agent.AgentEnvironment;
-import dev.planexec.agent.AgentRegistry;
+import dev.planexec.plan.Agents;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.TaskStatus;
-import dev.planexec.run.AgentPool;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,28 +31,16 @@ final class ValidateCommand implements Callable<Integer> {
                 .printf(
                         "%s: valid, %d tasks (%d done, %d pending)%n",
                         plan, loaded.tasks().size(), loaded.count(TaskStatus.DONE), loaded.count(TaskStatus.PENDING));
-        noticeUnreadyAgents(loaded);
-        return ExitCodes.OK;
-    }
-
-    /**
-     * The plan is valid whatever the agents' state, but an agent that is not ready here is named now, a line each:
-     * its tasks would fail when run.
-     */
-    private void noticeUnreadyAgents(Plan loaded) {
-        CliContext context = parent.context;
         Set<String> needed = new TreeSet<>();
         loaded.tasks().stream()
                 .filter(t -> t.status() != TaskStatus.DONE)
-                .forEach(t -> needed.add(AgentPool.agentFor(loaded, t, null)));
-        AgentRegistry registry = AgentRegistry.load();
-        AgentEnvironment environment = new AgentEnvironment(context.stateDir().root(), context.env(), null);
-        for (String name : needed) {
-            registry.find(name)
-                    .map(p -> p.status(environment))
-                    .filter(status -> !status.ready())
-                    .ifPresent(status -> context.out()
-                            .println("notice: " + name + " agent not ready, its tasks would fail: " + status.detail()));
+                .forEach(t -> needed.add(Agents.agentFor(loaded, t, null)));
+        // The embedded local agent needs nothing: a plan that runs only on it loads no agent code at all, so
+        // validate stays a short command.
+        needed.remove(Agents.LOCAL);
+        if (!needed.isEmpty()) {
+            UnreadyAgents.notice(parent.context, needed);
         }
+        return ExitCodes.OK;
     }
 }

@@ -78,8 +78,9 @@ public final class LinePrinter implements RunListener {
                     case SAVE_FAILED -> "stopped: the plan could not be saved";
                 };
         return String.format(
-                "%s: %d/%d done, %d failed, %d interrupted, %d pending, %s",
-                verdict, s.done(), s.total(), s.failed(), s.interrupted(), s.pending(), elapsed(s.elapsed()));
+                        "%s: %d/%d done, %d failed, %d interrupted, %d pending, %s",
+                        verdict, s.done(), s.total(), s.failed(), s.interrupted(), s.pending(), elapsed(s.elapsed()))
+                + (s.usage().isNone() ? "" : "; tokens " + s.usage().describe());
     }
 
     static String elapsed(Duration d) {

@@ -12,6 +12,9 @@ import java.util.function.UnaryOperator;
  *
  * @param agent the plan's default agent, or {@code null}
  * @param workingDirectory relative to the plan file's folder, or {@code null} for that folder
+ * @param retries how many times a task's transient failure is retried ({@code "retries"}), or {@code null} for the
+ *     default, {@link dev.planexec.plan.Plan#DEFAULT_RETRIES}
+ * @param retryDelaySeconds the first retry's delay ({@code "retryDelaySeconds"}), or {@code null} for the default
  * @param isolation {@code worktree}, {@code none}, or {@code null} for the default (see README "Isolation")
  * @param worktreeFiles untracked files (paths relative to the repository's top folder, such as {@code .env}) copied
  *     into each new worktree
@@ -28,17 +31,24 @@ public record Plan(
         String agent,
         String workingDirectory,
         List<Task> tasks,
+        Integer retries,
+        Integer retryDelaySeconds,
         String isolation,
         List<String> worktreeFiles,
         GitBase gitBase,
         PlanSource source) {
+
+    /** A transient failure is retried once unless the plan or task says otherwise. */
+    public static final int DEFAULT_RETRIES = 1;
+    /** The first retry waits about this long; each further one twice as long, up to a cap. */
+    public static final int DEFAULT_RETRY_DELAY_SECONDS = 10;
 
     public Plan {
         tasks = List.copyOf(tasks);
         worktreeFiles = worktreeFiles == null ? List.of() : List.copyOf(worktreeFiles);
     }
 
-    /** A plan without isolation fields: for tests and generated plans. */
+    /** A plan without isolation fields. */
     public Plan(
             String id,
             String name,
@@ -48,6 +58,8 @@ public record Plan(
             String agent,
             String workingDirectory,
             List<Task> tasks,
+            Integer retries,
+            Integer retryDelaySeconds,
             PlanSource source) {
         this(
                 id,
@@ -58,10 +70,26 @@ public record Plan(
                 agent,
                 workingDirectory,
                 tasks,
+                retries,
+                retryDelaySeconds,
                 null,
                 List.of(),
                 null,
                 source);
+    }
+
+    /** A plan with the default retries. */
+    public Plan(
+            String id,
+            String name,
+            String description,
+            String createdAt,
+            String updatedAt,
+            String agent,
+            String workingDirectory,
+            List<Task> tasks,
+            PlanSource source) {
+        this(id, name, description, createdAt, updatedAt, agent, workingDirectory, tasks, null, null, source);
     }
 
     public Optional<Task> task(String taskId) {
@@ -102,6 +130,8 @@ public record Plan(
                 agent,
                 workingDirectory,
                 newTasks,
+                retries,
+                retryDelaySeconds,
                 isolation,
                 worktreeFiles,
                 gitBase,
@@ -118,6 +148,8 @@ public record Plan(
                 agent,
                 workingDirectory,
                 tasks,
+                retries,
+                retryDelaySeconds,
                 isolation,
                 worktreeFiles,
                 gitBase,
@@ -135,6 +167,8 @@ public record Plan(
                 agent,
                 workingDirectory,
                 tasks,
+                retries,
+                retryDelaySeconds,
                 isolation,
                 worktreeFiles,
                 base,
@@ -143,5 +177,17 @@ public record Plan(
 
     public long count(TaskStatus status) {
         return tasks.stream().filter(t -> t.status() == status).count();
+    }
+
+    /** How many retries {@code task} gets: its own {@code retries}, else the plan's, else the default. */
+    public int retriesFor(Task task) {
+        return task.retries() != null ? task.retries() : retries != null ? retries : DEFAULT_RETRIES;
+    }
+
+    /** The first retry's delay for {@code task}, in seconds. */
+    public int retryDelayFor(Task task) {
+        return task.retryDelaySeconds() != null
+                ? task.retryDelaySeconds()
+                : retryDelaySeconds != null ? retryDelaySeconds : DEFAULT_RETRY_DELAY_SECONDS;
     }
 }

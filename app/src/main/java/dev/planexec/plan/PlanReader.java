@@ -94,6 +94,8 @@ final class PlanReader {
                 agent,
                 workingDirectory,
                 tasks,
+                wholeNumber(object, "retries", "", 0),
+                wholeNumber(object, "retryDelaySeconds", "", 0),
                 isolation(object, ""),
                 worktreeFiles(object),
                 gitBase(object),
@@ -156,9 +158,64 @@ final class PlanReader {
                 nullableString(object, "error", at),
                 stringMap(object, "sessionContext", at),
                 strings(object, "notes", at),
+                wholeNumber(object, "retries", at, 0),
+                wholeNumber(object, "retryDelaySeconds", at, 0),
+                usage(object, at),
+                new RetryState(strings(object, "attemptErrors", at), nullableString(object, "nextAttemptAt", at)),
                 isolation(object, at),
                 worktree(object, at),
                 object);
+    }
+
+    /** A whole number of at least {@code min}, {@code null} if absent; anything else is a problem. */
+    private Integer wholeNumber(ObjectNode object, String field, String at, int min) {
+        JsonNode node = object.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (wholeNumber(node) && node.asInt() >= min) {
+            return node.asInt();
+        }
+        problems.add(new PlanProblem(
+                at + "/" + field, "\"" + field + "\" must be a whole number of at least " + min + ", not " + node));
+        return null;
+    }
+
+    private Usage usage(ObjectNode task, String at) {
+        JsonNode node = task.get("usage");
+        if (node == null || node.isNull()) {
+            return Usage.NONE;
+        }
+        if (!node.isObject()) {
+            problems.add(new PlanProblem(at + "/usage", "\"usage\" must be an object, not " + kind(node)));
+            return Usage.NONE;
+        }
+        JsonNode cost = node.get("costUsd");
+        Double costUsd = null;
+        if (cost != null && !cost.isNull()) {
+            if (cost.isNumber() && cost.asDouble() >= 0) {
+                costUsd = cost.asDouble();
+            } else {
+                problems.add(new PlanProblem(at + "/usage/costUsd", "\"costUsd\" must be a number of at least 0"));
+            }
+        }
+        return new Usage(
+                tokens(node, "inputTokens", at),
+                tokens(node, "outputTokens", at),
+                tokens(node, "cachedTokens", at),
+                costUsd);
+    }
+
+    private long tokens(JsonNode usage, String field, String at) {
+        JsonNode node = usage.get(field);
+        if (node == null || node.isNull()) {
+            return 0;
+        }
+        if (node.canConvertToExactIntegral() && node.canConvertToLong() && node.asLong() >= 0) {
+            return node.asLong();
+        }
+        problems.add(new PlanProblem(at + "/usage/" + field, "\"" + field + "\" must be a whole number of at least 0"));
+        return 0;
     }
 
     private String isolation(ObjectNode object, String at) {

@@ -40,6 +40,12 @@ final class PlanWriter {
             "error",
             "sessionContext",
             "notes",
+            // issue 11: retries (the user's) and what the run records of usage and failed attempts
+            "retries",
+            "retryDelaySeconds",
+            "usage",
+            "attemptErrors",
+            "nextAttemptAt",
             "isolation",
             "worktree");
 
@@ -77,6 +83,12 @@ final class PlanWriter {
             if (value != null) {
                 known.put(field, value);
             }
+        }
+        if (plan.retries() != null) {
+            known.put("retries", IntNode.valueOf(plan.retries()));
+        }
+        if (plan.retryDelaySeconds() != null) {
+            known.put("retryDelaySeconds", IntNode.valueOf(plan.retryDelaySeconds()));
         }
         ArrayNode tasks = NODES.arrayNode();
         plan.tasks().forEach(t -> tasks.add(freshTask(t)));
@@ -118,6 +130,14 @@ final class PlanWriter {
         if (!task.notes().isEmpty() || has(source, "notes")) {
             known.put("notes", strings(task.notes()));
         }
+        for (String field : List.of("retries", "retryDelaySeconds", "usage", "attemptErrors", "nextAttemptAt")) {
+            JsonNode value = taskField(task, field);
+            if (value != null) {
+                known.put(field, value);
+            } else if (has(source, field)) {
+                known.put(field, NullNode.instance);
+            }
+        }
         optional(known, "isolation", task.isolation(), source);
         if (task.worktree() != null || has(source, "worktree")) {
             known.put("worktree", worktree(task.worktree()));
@@ -148,6 +168,15 @@ final class PlanWriter {
             case "error" -> text(task.error());
             case "sessionContext" -> task.sessionContext().isEmpty() ? null : stringMap(task.sessionContext());
             case "notes" -> task.notes().isEmpty() ? null : strings(task.notes());
+            case "retries" -> task.retries() == null ? null : IntNode.valueOf(task.retries());
+            case "retryDelaySeconds" ->
+                task.retryDelaySeconds() == null ? null : IntNode.valueOf(task.retryDelaySeconds());
+            case "usage" -> task.usage().isNone() ? null : usage(task.usage());
+            case "attemptErrors" ->
+                task.retryState().attemptErrors().isEmpty()
+                        ? null
+                        : strings(task.retryState().attemptErrors());
+            case "nextAttemptAt" -> text(task.retryState().nextAttemptAt());
             case "isolation" -> text(task.isolation());
             case "worktree" -> task.worktree() == null ? null : worktree(task.worktree());
             default -> throw new IllegalArgumentException("not a task field: " + field);
@@ -234,6 +263,22 @@ final class PlanWriter {
 
     private static JsonNode text(String value) {
         return value == null ? null : TextNode.valueOf(value);
+    }
+
+    private static ObjectNode usage(Usage usage) {
+        ObjectNode object = NODES.objectNode();
+        object.put("inputTokens", usage.inputTokens());
+        object.put("outputTokens", usage.outputTokens());
+        object.put("cachedTokens", usage.cachedTokens());
+        if (usage.costUsd() != null) {
+            // Rounded to a millionth of a dollar: sums of doubles would otherwise write 0.30000000000000004.
+            object.put(
+                    "costUsd",
+                    java.math.BigDecimal.valueOf(usage.costUsd())
+                            .setScale(6, java.math.RoundingMode.HALF_UP)
+                            .stripTrailingZeros());
+        }
+        return object;
     }
 
     private static ArrayNode strings(List<String> values) {

@@ -14,8 +14,13 @@ import java.util.Map;
  * @param sessionContext where the task's session ran ({@code cwd}, {@code gitRoot}, {@code repository},
  *     {@code branch}); empty until a session starts
  * @param notes short dated remarks planexec makes about the task, such as a resume that fell back to a fresh session
+ * @param retries how many times a transient failure is retried (the task's own {@code "retries"}), or {@code null}
+ *     for the plan's default
+ * @param retryDelaySeconds the first retry's delay (the task's own {@code "retryDelaySeconds"}), or {@code null}
+ * @param usage tokens and cost of every turn and attempt of the task
  * @param isolation this task's {@code worktree} or {@code none}, overriding the plan's; {@code null} if not set
  * @param worktree the task's worktree and branch, written ahead before they exist; {@code null} if it has none
+ * @param retryState the errors of failed attempts and when the next one is due
  * @param source the JSON object the task was read from, so fields planexec does not know, and their order, survive
  *     every save; {@code null} for a task made in code
  */
@@ -36,6 +41,11 @@ public record Task(
         String error,
         Map<String, String> sessionContext,
         List<String> notes,
+        // planexec's retries and usage (issue 11), kept together
+        Integer retries,
+        Integer retryDelaySeconds,
+        Usage usage,
+        RetryState retryState,
         String isolation,
         TaskWorktree worktree,
         ObjectNode source) {
@@ -49,9 +59,11 @@ public record Task(
         steps = List.copyOf(steps);
         sessionContext = sessionContext == null ? Map.of() : sessionContext;
         notes = List.copyOf(notes);
+        usage = usage == null ? Usage.NONE : usage;
+        retryState = retryState == null ? RetryState.NONE : retryState;
     }
 
-    /** A task without isolation fields: for tests and generated plans. */
+    /** A task with the plan's retries, that has used nothing and failed no attempt yet. */
     public Task(
             String id,
             String title,
@@ -89,6 +101,59 @@ public record Task(
                 notes,
                 null,
                 null,
+                Usage.NONE,
+                RetryState.NONE,
+                null,
+                null,
+                source);
+    }
+
+    /** A task without isolation fields (as before worktrees). */
+    public Task(
+            String id,
+            String title,
+            String description,
+            List<String> acceptanceCriteria,
+            List<String> dependsOn,
+            List<Step> steps,
+            TaskStatus status,
+            String sessionId,
+            String agentResult,
+            String agent,
+            String startedAt,
+            String finishedAt,
+            int attempts,
+            String error,
+            Map<String, String> sessionContext,
+            List<String> notes,
+            Integer retries,
+            Integer retryDelaySeconds,
+            Usage usage,
+            RetryState retryState,
+            ObjectNode source) {
+        this(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                status,
+                sessionId,
+                agentResult,
+                agent,
+                startedAt,
+                finishedAt,
+                attempts,
+                error,
+                sessionContext,
+                notes,
+                retries,
+                retryDelaySeconds,
+                usage,
+                retryState,
+                null,
+                null,
                 source);
     }
 
@@ -111,6 +176,12 @@ public record Task(
                 null,
                 Map.of(),
                 List.of(),
+                null,
+                null,
+                Usage.NONE,
+                RetryState.NONE,
+                null,
+                null,
                 null);
     }
 
@@ -132,11 +203,23 @@ public record Task(
                 notes);
     }
 
-    /** The task goes on in the session it already names (Resume). */
+    /**
+     * The task goes on in the session it already names (Resume). A task that was waiting for its retry when the run
+     * ended makes that attempt now, and counts it.
+     */
     public Task resuming(String now) {
         String started = startedAt == null ? now : startedAt;
+        int newAttempts = waitsToRetry() ? attempts + 1 : attempts;
         return run(
-                TaskStatus.IN_PROGRESS, sessionId, agentResult, started, null, attempts, null, sessionContext, notes);
+                TaskStatus.IN_PROGRESS,
+                sessionId,
+                agentResult,
+                started,
+                null,
+                newAttempts,
+                null,
+                sessionContext,
+                notes);
     }
 
     public Task finished(TaskStatus newStatus, String result, String newError, String now) {
@@ -168,7 +251,55 @@ public record Task(
     /** As if it never ran: what {@code planexec reset} does. Only the user's fields remain. */
     public Task cleared() {
         return run(TaskStatus.PENDING, null, null, null, null, 0, null, Map.of(), List.of())
+                .with(Usage.NONE, RetryState.NONE)
                 .withWorktree(null);
+    }
+
+    /** This task having used {@code more} as well. */
+    public Task plusUsage(Usage more) {
+        return more == null || more.isNone() ? this : with(usage.plus(more), retryState);
+    }
+
+    /**
+     * An attempt failed with a transient error and the task waits, still {@code in_progress} in its session, for its
+     * next attempt at {@code nextAttemptAt}: a crash meanwhile leaves an orphan that can be resumed like any other.
+     */
+    public Task waitingToRetry(String attemptError, String nextAttemptAt) {
+        return run(
+                        TaskStatus.IN_PROGRESS,
+                        sessionId,
+                        agentResult,
+                        startedAt,
+                        null,
+                        attempts,
+                        attemptError,
+                        sessionContext,
+                        notes)
+                .with(usage, retryState.failed(attemptError, nextAttemptAt));
+    }
+
+    /** The next attempt starts in the same session: the attempt count goes up, the wait is over. */
+    public Task retrying(String now) {
+        String started = startedAt == null ? now : startedAt;
+        return run(
+                TaskStatus.IN_PROGRESS,
+                sessionId,
+                agentResult,
+                started,
+                null,
+                attempts + 1,
+                null,
+                sessionContext,
+                notes);
+    }
+
+    /** An attempt's error is recorded when it fails for good too, so {@code attemptErrors} holds every one. */
+    public Task withAttemptError(String attemptError) {
+        return with(usage, retryState.failed(attemptError, null));
+    }
+
+    public boolean waitsToRetry() {
+        return retryState.nextAttemptAt() != null;
     }
 
     /**
@@ -177,6 +308,25 @@ public record Task(
      */
     public Task pendingWithoutSession() {
         return run(TaskStatus.PENDING, null, null, null, null, attempts, null, Map.of(), notes);
+    }
+
+    /**
+     * The fields the user wrote from this task, the fields a run writes from {@code other}: how a run's state is put
+     * into a task the user edited during the run.
+     */
+    public Task withRunFieldsOf(Task other) {
+        return run(
+                        other.status,
+                        other.sessionId,
+                        other.agentResult,
+                        other.startedAt,
+                        other.finishedAt,
+                        other.attempts,
+                        other.error,
+                        other.sessionContext,
+                        other.notes)
+                .with(other.usage, other.retryState)
+                .withWorktree(other.worktree);
     }
 
     /** The task with its worktree and branch: saved before they are created (write-ahead), {@code null} once gone. */
@@ -198,27 +348,41 @@ public record Task(
                 error,
                 sessionContext,
                 notes,
+                retries,
+                retryDelaySeconds,
+                usage,
+                retryState,
                 isolation,
                 newWorktree,
                 source);
     }
 
-    /**
-     * The fields the user wrote from this task, the fields a run writes from {@code other}: how a run's state is put
-     * into a task the user edited during the run.
-     */
-    public Task withRunFieldsOf(Task other) {
-        return run(
-                        other.status,
-                        other.sessionId,
-                        other.agentResult,
-                        other.startedAt,
-                        other.finishedAt,
-                        other.attempts,
-                        other.error,
-                        other.sessionContext,
-                        other.notes)
-                .withWorktree(other.worktree);
+    /** This task with other usage and retry state (run fields too). */
+    private Task with(Usage newUsage, RetryState newRetryState) {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                status,
+                sessionId,
+                agentResult,
+                agent,
+                startedAt,
+                finishedAt,
+                attempts,
+                error,
+                sessionContext,
+                notes,
+                retries,
+                retryDelaySeconds,
+                newUsage,
+                newRetryState,
+                isolation,
+                worktree,
+                source);
     }
 
     /** This task with other run fields: what the user wrote (id, title, steps, ...) never changes while it runs. */
@@ -249,6 +413,11 @@ public record Task(
                 newError,
                 newContext,
                 newNotes,
+                retries,
+                retryDelaySeconds,
+                usage,
+                // Only waitingToRetry sets a next attempt; every other change of the run's state ends the wait.
+                retryState.withoutNextAttempt(),
                 isolation,
                 worktree,
                 source);

@@ -36,16 +36,7 @@ public final class AgentPool implements AutoCloseable {
 
     /** The agent that runs {@code task}; {@code override} is {@code --agent} or {@code null}. */
     public static String agentFor(Plan plan, Task task, String override) {
-        if (override != null) {
-            return override;
-        }
-        if (task.agent() != null) {
-            return task.agent();
-        }
-        if (plan.agent() != null) {
-            return plan.agent();
-        }
-        return task.hasSteps() ? Agents.LOCAL : Agents.COPILOT;
+        return Agents.agentFor(plan, task, override);
     }
 
     /** The id to write ahead for a new session of {@code taskId} on agent {@code name} (see {@link

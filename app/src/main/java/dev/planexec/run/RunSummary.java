@@ -1,5 +1,6 @@
 package dev.planexec.run;
 
+import dev.planexec.plan.Usage;
 import java.time.Duration;
 
 /**
@@ -8,6 +9,7 @@ import java.time.Duration;
  *
  * @param pending tasks not run: waiting on a failed task, held after Clean Up, or left when the run stopped
  * @param saveError why the plan could not be saved, if that ended the run; else {@code null}
+ * @param usage what the plan's tasks used, summed (every run of them, as the plan file records it)
  */
 public record RunSummary(
         Outcome outcome,
@@ -17,7 +19,25 @@ public record RunSummary(
         int interrupted,
         int pending,
         Duration elapsed,
-        String saveError) {
+        String saveError,
+        Usage usage) {
+
+    public RunSummary {
+        usage = usage == null ? Usage.NONE : usage;
+    }
+
+    /** A summary with no usage recorded. */
+    public RunSummary(
+            Outcome outcome,
+            int total,
+            int done,
+            int failed,
+            int interrupted,
+            int pending,
+            Duration elapsed,
+            String saveError) {
+        this(outcome, total, done, failed, interrupted, pending, elapsed, saveError, Usage.NONE);
+    }
 
     public enum Outcome {
         /** Every task is done. */

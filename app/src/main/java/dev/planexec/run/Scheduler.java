@@ -12,6 +12,7 @@ import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.plan.Timestamps;
+import dev.planexec.plan.Usage;
 import dev.planexec.store.LogFile;
 import dev.planexec.store.PlanStore;
 import dev.planexec.store.SaveFailedException;
@@ -45,7 +46,7 @@ import java.util.function.UnaryOperator;
  */
 public final class Scheduler {
     /** The agent's final message is kept in the plan up to this many characters; the rest is in the session. */
-    /** How many of the plan's other tasks a prompt lists for context. */
+    static final int MAX_RESULT_CHARS = 4000;
     /** How long the coordinator waits for news before it looks whether the plan file was edited. */
     private static final Duration CATCH_UP = Duration.ofSeconds(1);
 
@@ -61,6 +62,7 @@ public final class Scheduler {
     private final Set<String> retryWhenFinished = new HashSet<>();
 
     private final ExecutorService helpers = Executors.newCachedThreadPool(daemon("planexec-abort"));
+    private final Retries retries;
     private volatile boolean stopping;
     /** Kept open by the UI: idle is not the end, a retry may still come; see {@link #stayOpen}. */
     private volatile boolean open;
@@ -73,6 +75,7 @@ public final class Scheduler {
         this(store, agents, options, listener, log, Isolations.none(workingDirectory(store)));
     }
 
+    /** A run whose tasks get {@code isolations}. */
     public Scheduler(
             PlanStore store,
             AgentPool agents,
@@ -80,11 +83,37 @@ public final class Scheduler {
             RunListener listener,
             LogFile log,
             Isolations isolations) {
+        this(store, agents, options, listener, log, isolations, RetryClock.system(), Math::random);
+    }
+
+    /** A scheduler whose retries wait on {@code clock}, with {@code jitter} for their random part (tests). */
+    public Scheduler(
+            PlanStore store,
+            AgentPool agents,
+            RunOptions options,
+            RunListener listener,
+            LogFile log,
+            RetryClock clock,
+            java.util.function.DoubleSupplier jitter) {
+        this(store, agents, options, listener, log, Isolations.none(workingDirectory(store)), clock, jitter);
+    }
+
+    /** A run whose tasks get {@code isolations}, whose retries wait on {@code clock} with {@code jitter}. */
+    public Scheduler(
+            PlanStore store,
+            AgentPool agents,
+            RunOptions options,
+            RunListener listener,
+            LogFile log,
+            Isolations isolations,
+            RetryClock clock,
+            java.util.function.DoubleSupplier jitter) {
         this.store = store;
         this.agents = agents;
         this.options = options;
         this.listener = listener;
         this.log = log;
+        this.retries = new Retries(clock, jitter);
         this.isolations = isolations;
         this.runner = new TaskRunner(store, agents, listener, log, isolations, helpers);
     }
@@ -195,6 +224,16 @@ public final class Scheduler {
                         starts.add(start);
                     }
                 }
+                if (stopping) {
+                    // A graceful stop ends the waits: those tasks are saved interrupted, like the running ones.
+                    for (String waited : retries.cancelAll()) {
+                        Message.Finished ended = finish(waited, TaskStatus.INTERRUPTED, null, null);
+                        if (ended.change() != null) {
+                            unpublished.add(ended.change());
+                            unsaved = Math.max(unsaved, ended.version());
+                        }
+                    }
+                }
                 if (!starts.isEmpty() || !unpublished.isEmpty()) {
                     long upTo = starts.isEmpty()
                             ? unsaved
@@ -228,9 +267,11 @@ public final class Scheduler {
                     }
                     unpublished.clear();
                 }
-                boolean idle = running.isEmpty();
+                // A task waiting for its retry keeps the run going (a stop ends the waits at the top of the loop),
+                // unless it cannot save: then a waiting task stays in_progress in the file, an orphan next time.
+                boolean idle = running.isEmpty() && !retries.anyWaiting();
                 boolean nothingToStart = ready.isEmpty() && !paused;
-                if (idle && (stopping || saveFailure != null || (nothingToStart && !open))) {
+                if ((idle && (stopping || (nothingToStart && !open))) || (running.isEmpty() && saveFailure != null)) {
                     break;
                 }
                 if (idle && nothingToStart && !reportedIdle) {
@@ -276,6 +317,17 @@ public final class Scheduler {
                         notice(null, failed.error().getMessage() + "; no more tasks start");
                         abortAll();
                     }
+                } else if (message instanceof Message.WaitingToRetry waits) {
+                    running.remove(waits.taskId());
+                    unpublished.add(waits.change());
+                    unsaved = Math.max(unsaved, waits.version());
+                    retries.waitFor(
+                            waits.taskId(), waits.delay(), () -> inbox.add(new Message.RetryDue(waits.taskId())));
+                } else if (message instanceof Message.RetryDue due) {
+                    if (retries.due(due.taskId()) && !stopping) {
+                        resume.add(due.taskId());
+                        ready.add(due.taskId());
+                    }
                 } else if (message instanceof Message.Stop) {
                     abortAll();
                 } else if (message instanceof Message.Close) {
@@ -299,6 +351,7 @@ public final class Scheduler {
             workers.shutdown();
             awaitWorkers(workers);
             helpers.shutdownNow();
+            retries.close();
         }
         settlePlanFile();
         reportLanded();
@@ -367,6 +420,7 @@ public final class Scheduler {
             return;
         }
         held.remove(taskId);
+        retries.cancel(taskId); // asked for by hand while it waited: now
         switch (task.status()) {
             case FAILED, PENDING -> {
                 try {
@@ -426,8 +480,14 @@ public final class Scheduler {
 
     private void execute(RunningTask run, Start start) {
         try {
-            TaskRunner.Ended ended = runner.run(run, start.after(), start.resuming());
-            inbox.add(finish(run.taskId, ended.status(), ended.result(), ended.error()));
+            TaskRunner.Ended ended = runner.run(run, start.before(), start.after(), start.resuming());
+            if (ended.transientFailure()) {
+                inbox.add(failTransiently(run.taskId, ended.error()));
+            } else if (ended.status() == TaskStatus.FAILED) {
+                inbox.add(failFor(run.taskId, ended.error()));
+            } else {
+                inbox.add(finish(run.taskId, ended.status(), ended.result(), ended.error()));
+            }
         } catch (SaveFailedException e) {
             inbox.add(new Message.SaveFailed(run.taskId, e));
         } catch (RuntimeException | Error e) {
@@ -439,6 +499,51 @@ public final class Scheduler {
                 throw error;
             }
         }
+    }
+
+    /**
+     * After a transient failure: the task waits for its next attempt if its plan allows one (it stays
+     * {@code in_progress} in its session, with {@code nextAttemptAt}); else it fails.
+     */
+    private Message failTransiently(String taskId, String error) {
+        Plan plan = store.current();
+        Task task = plan.task(taskId).orElse(null);
+        Retries.Planned next =
+                stopping || task == null ? null : retries.next(plan, task).orElse(null);
+        if (next == null) {
+            return failFor(taskId, error);
+        }
+        Task[] change = new Task[2];
+        long version = store.apply(p -> p.withTask(taskId, t -> {
+            change[0] = t;
+            change[1] = t.waitingToRetry(error, next.at());
+            return change[1];
+        }));
+        notice(
+                taskId,
+                "attempt " + task.attempts() + " failed (" + firstLine(error) + "); retry " + next.n() + " of "
+                        + plan.retriesFor(task) + " at " + next.at() + ", in "
+                        + next.delay().toMillis() / 1000.0 + " s");
+        if (change[0] == null) {
+            return new Message.Finished(taskId, TaskStatus.FAILED, null, version);
+        }
+        return new Message.WaitingToRetry(
+                taskId, new RunEvent.StateChanged(change[0], change[1]), version, next.delay());
+    }
+
+    /** The task failed for good; its attempt's error joins the others in {@code attemptErrors}. */
+    private Message.Finished failFor(String taskId, String error) {
+        store.apply(p -> p.withTask(taskId, t -> t.withAttemptError(error)));
+        return finish(taskId, TaskStatus.FAILED, null, error);
+    }
+
+    private static String lastError(Task task) {
+        List<String> errors = task.retryState().attemptErrors();
+        return errors.isEmpty() ? task.error() : errors.get(errors.size() - 1);
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.strip().lines().findFirst().orElse("");
     }
 
     /** The task's end, applied in memory; the coordinator persists it before it is published. */
@@ -559,7 +664,8 @@ public final class Scheduler {
                 interrupted,
                 pending,
                 Duration.ofNanos(System.nanoTime() - startNanos),
-                saveFailure == null ? null : saveFailure.getMessage());
+                saveFailure == null ? null : saveFailure.getMessage(),
+                plan.tasks().stream().map(Task::usage).reduce(Usage.NONE, Usage::plus));
     }
 
     /** The plan as its file holds it now; the plan in memory if the file cannot be read. */
@@ -587,6 +693,13 @@ public final class Scheduler {
                 implements Message {}
 
         /** {@code taskId} is {@code null} when the failed save was not a task's. */
+        /** A task's attempt failed for a transient reason; it waits {@code delay} for its next one. */
+        record WaitingToRetry(String taskId, RunEvent.StateChanged change, long version, Duration delay)
+                implements Message {}
+
+        /** The wait of a task for its next attempt is over. */
+        record RetryDue(String taskId) implements Message {}
+
         record SaveFailed(String taskId, SaveFailedException error) implements Message {}
 
         record Stop() implements Message {}

@@ -8,7 +8,6 @@ import dev.planexec.agent.AgentSession;
 import dev.planexec.agent.Prompts;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
-import dev.planexec.agent.TaskBrief;
 import dev.planexec.agent.TurnResult;
 import dev.planexec.isolation.Isolation;
 import dev.planexec.isolation.IsolationException;
@@ -20,16 +19,14 @@ import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.plan.Timestamps;
+import dev.planexec.plan.Usage;
 import dev.planexec.store.LogFile;
 import dev.planexec.store.PlanStore;
 import dev.planexec.store.SaveFailedException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
@@ -39,7 +36,6 @@ import java.util.function.UnaryOperator;
  */
 final class TaskRunner {
     static final int MAX_RESULT_CHARS = 4000;
-    private static final int MAX_OTHER_TASKS = 50;
     /** The note a task gets when its merge conflicted: its next try merges again before anything else. */
     static final String MERGE_AGAIN = "the next try merges again first";
 
@@ -65,10 +61,20 @@ final class TaskRunner {
         this.helpers = helpers;
     }
 
-    /** How a task ended: the status, the agent's final message and the error to record. */
-    record Ended(TaskStatus status, String result, String error) {}
+    /**
+     * How a task ended: the status, the agent's final message and the error to record; {@code transientFailure}
+     * when the failure is worth another attempt (the scheduler decides whether it gets one).
+     */
+    record Ended(TaskStatus status, String result, String error, boolean transientFailure) {
+        Ended(TaskStatus status, String result, String error) {
+            this(status, result, error, false);
+        }
+    }
 
-    Ended run(RunningTask run, Task task, boolean resuming) throws SaveFailedException {
+    /**
+     * Runs {@code task} (its write-ahead state; {@code before} is the task as it was, e.g. waiting to retry).
+     */
+    Ended run(RunningTask run, Task before, Task task, boolean resuming) throws SaveFailedException {
         String taskId = run.taskId;
         Plan plan = store.current();
         String agentName = agents.agentFor(plan, task);
@@ -76,6 +82,7 @@ final class TaskRunner {
         String sessionId = task.sessionId();
 
         AgentSession session = null;
+        boolean sending = false;
         try {
             if (run.abortRequested()) {
                 return new Ended(TaskStatus.INTERRUPTED, null, null);
@@ -95,7 +102,11 @@ final class TaskRunner {
             }
             AgentRuntime runtime = agents.runtime(agentName);
             SessionSpec spec = new SessionSpec(
-                    sessionId, brief(plan, task), workspace.directory(), environment(sessionId, task), null);
+                    sessionId,
+                    TaskBriefs.of(plan, task, store.file()),
+                    workspace.directory(),
+                    environment(sessionId, task),
+                    null);
             if (resuming) {
                 try {
                     session = runtime.resume(spec);
@@ -108,15 +119,33 @@ final class TaskRunner {
             }
             listener.onEvent(new RunEvent.TaskStarted(task.id(), session.id(), resuming));
             run.attach(session);
-            String prompt = resuming ? Prompts.continuation(spec.task()) : Prompts.first(spec.task());
+            String prompt = !resuming
+                    ? Prompts.first(spec.task())
+                    : before.waitsToRetry()
+                            ? Prompts.retry(spec.task(), lastError(before))
+                            : Prompts.continuation(spec.task());
+            if (before.waitsToRetry()) {
+                notice(
+                        taskId,
+                        "attempt " + task.attempts()
+                                + (resuming ? " goes on in the same session " : " starts in a fresh session ")
+                                + session.id());
+            }
             String shownId = task.id();
             AgentEventListener events = event -> {
                 if (event instanceof AgentEvent.SessionIdChanged changed) {
                     sessionIdChanged(run, changed.sessionId());
+                } else if (event instanceof AgentEvent.Usage used) {
+                    // In memory now, on disk with the task's next state change.
+                    store.apply(p -> p.withTask(
+                            taskId,
+                            t -> t.plusUsage(new Usage(
+                                    used.inputTokens(), used.outputTokens(), used.cachedTokens(), used.costUsd()))));
                 }
                 listener.onEvent(new RunEvent.TaskOutput(shownId, event));
             };
             TurnResult result;
+            sending = true;
             try {
                 result = session.send(prompt, events);
             } catch (SessionUnavailableException e) {
@@ -135,12 +164,18 @@ final class TaskRunner {
             if (result instanceof TurnResult.Completed completed) {
                 return land(run, isolation, session, agentName, completed, events);
             } else if (result instanceof TurnResult.Failed failed) {
-                return new Ended(TaskStatus.FAILED, null, failed.error());
+                return new Ended(TaskStatus.FAILED, null, failed.error(), failed.transientFailure());
             }
             return new Ended(TaskStatus.INTERRUPTED, null, null);
         } catch (AgentException e) {
             log.error("task " + task.id() + ": " + e.getMessage(), e);
-            return new Ended(run.abortRequested() ? TaskStatus.INTERRUPTED : TaskStatus.FAILED, null, e.getMessage());
+            if (run.abortRequested()) {
+                return new Ended(TaskStatus.INTERRUPTED, null, e.getMessage());
+            }
+            // The backend broke during the turn (its CLI died, its connection was lost): worth another attempt.
+            // Before the turn (it could not create or resume the session) it is the setup's fault: not retried.
+            return new Ended(
+                    TaskStatus.FAILED, null, e.getMessage(), sending && !(e instanceof SessionUnavailableException));
         } catch (IsolationException e) {
             log.error("task " + task.id() + ": " + e.getMessage(), e);
             return new Ended(TaskStatus.FAILED, null, e.getMessage());
@@ -272,37 +307,9 @@ final class TaskRunner {
                 "PLANEXEC_SESSION_ID", sessionId);
     }
 
-    private TaskBrief brief(Plan plan, Task task) {
-        List<TaskBrief.OtherTask> others = new ArrayList<>();
-        Set<String> deps = Set.copyOf(task.dependsOn());
-        for (Task t : plan.tasks()) {
-            if (deps.contains(t.id())) {
-                others.add(new TaskBrief.OtherTask(t.id(), t.title(), t.status().json()));
-            }
-        }
-        for (Task t : plan.tasks()) {
-            if (others.size() >= MAX_OTHER_TASKS) {
-                break;
-            }
-            if (!t.id().equals(task.id()) && !deps.contains(t.id())) {
-                others.add(new TaskBrief.OtherTask(t.id(), t.title(), t.status().json()));
-            }
-        }
-        List<TaskBrief.StepSpec> steps = task.steps().stream()
-                .map(s -> new TaskBrief.StepSpec(
-                        s.run(), s.timeoutSeconds() == null ? null : Duration.ofSeconds(s.timeoutSeconds())))
-                .toList();
-        return new TaskBrief(
-                plan.id(),
-                plan.name() == null ? "" : plan.name(),
-                plan.description() == null ? "" : plan.description(),
-                store.file().toAbsolutePath().toString(),
-                task.id(),
-                task.title(),
-                task.description(),
-                task.acceptanceCriteria(),
-                steps,
-                others);
+    private static String lastError(Task task) {
+        List<String> errors = task.retryState().attemptErrors();
+        return errors.isEmpty() ? task.error() : errors.get(errors.size() - 1);
     }
 
     static String bounded(String text) {

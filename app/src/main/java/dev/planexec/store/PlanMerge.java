@@ -47,19 +47,27 @@ public final class PlanMerge {
             "error",
             "sessionContext",
             "notes",
+            "usage",
+            "attemptErrors",
+            "nextAttemptAt",
             "worktree");
 
-    private static final Map<String, Function<Task, Object>> GETTERS = Map.of(
-            "status", Task::status,
-            "sessionId", Task::sessionId,
-            "startedAt", Task::startedAt,
-            "finishedAt", Task::finishedAt,
-            "agentResult", Task::agentResult,
-            "attempts", Task::attempts,
-            "error", Task::error,
-            "sessionContext", Task::sessionContext,
-            "notes", Task::notes,
-            "worktree", Task::worktree);
+    private static final Map<String, Function<Task, Object>> GETTERS = Map.ofEntries(
+            Map.entry("usage", Task::usage),
+            Map.entry("attemptErrors", t -> t.retryState().attemptErrors()),
+            Map.entry(
+                    "nextAttemptAt",
+                    t -> java.util.Objects.toString(t.retryState().nextAttemptAt(), "")),
+            Map.entry("status", Task::status),
+            Map.entry("sessionId", Task::sessionId),
+            Map.entry("startedAt", Task::startedAt),
+            Map.entry("finishedAt", Task::finishedAt),
+            Map.entry("agentResult", Task::agentResult),
+            Map.entry("attempts", Task::attempts),
+            Map.entry("error", Task::error),
+            Map.entry("sessionContext", Task::sessionContext),
+            Map.entry("notes", Task::notes),
+            Map.entry("worktree", Task::worktree));
 
     /** Plan-level fields a run writes: changes the user makes to them are not news. */
     private static final Set<String> PLAN_RUN_FIELDS = Set.of("updatedAt", "tasks", "gitBase");

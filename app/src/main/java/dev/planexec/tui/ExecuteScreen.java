@@ -4,6 +4,7 @@ import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.graphics.TextGraphics;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.plan.Usage;
 import dev.planexec.run.RunSummary;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,11 +108,24 @@ final class ExecuteScreen {
         return true;
     }
 
+    /** {@code HH:MM:SS} in the local time zone, of a time as the plan file writes it. */
+    private static String clockTime(String timestamp) {
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                    .withZone(java.time.ZoneId.systemDefault())
+                    .format(Instant.parse(timestamp));
+        } catch (java.time.format.DateTimeParseException e) {
+            return timestamp;
+        }
+    }
+
     private void header(TextGraphics g, int width, RunView view, Instant now) {
         String dot = " " + glyphs.dot() + " ";
         long done = view.count(TaskStatus.DONE);
         long failed = view.count(TaskStatus.FAILED);
+        Usage usage = view.usage();
         String right = done + "/" + view.tasks.size() + " done" + (failed > 0 ? dot + failed + " failed" : "") + dot
+                + (usage.isNone() ? "" : Usage.compact(usage.totalTokens()) + " tok" + dot)
                 + Text.duration(view.elapsed(now)) + " ";
         String left = " planexec" + dot + view.planName + (view.planAgent == null ? "" : dot + view.planAgent);
         theme.header(g);
@@ -280,6 +294,14 @@ final class ExecuteScreen {
             lines.add(new DetailLine(Style.HELD, "held by Clean Up: s starts it"));
         } else if (blocker != null) {
             lines.add(new DetailLine(Style.BLOCKED, "blocked: " + blocker + " failed (r on it retries it)"));
+        }
+        if (t.waitsToRetry()) {
+            lines.add(new DetailLine(
+                    Style.STATUS,
+                    "waiting to retry at " + clockTime(t.retryState().nextAttemptAt())));
+        }
+        if (!t.usage().isNone()) {
+            lines.add(new DetailLine(Style.DIM, "tokens " + t.usage().describe()));
         }
         lines.add(new DetailLine(Style.PLAIN, "session " + (t.sessionId() == null ? "-" : t.sessionId())));
         if (!t.sessionContext().isEmpty()) {

@@ -4,6 +4,7 @@ import dev.planexec.agent.AgentEvent;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.plan.Usage;
 import dev.planexec.run.AgentPool;
 import dev.planexec.run.RunEvent;
 import dev.planexec.run.RunSummary;
@@ -129,6 +130,11 @@ final class RunView {
         } else if (event instanceof RunEvent.TaskOutput output) {
             TaskView view = view(output.taskId());
             if (view != null) {
+                if (output.event() instanceof AgentEvent.Usage u) {
+                    // Live: the scheduler saves it with the task's next state change, which then replaces this.
+                    view.task = view.task.plusUsage(
+                            new Usage(u.inputTokens(), u.outputTokens(), u.cachedTokens(), u.costUsd()));
+                }
                 applyOutput(view.output, output.event());
             }
         } else if (event instanceof RunEvent.TaskStarted started) {
@@ -150,6 +156,15 @@ final class RunView {
             finished = done.summary();
             stopping = false;
         }
+    }
+
+    /** What every task of the plan has used so far. */
+    Usage usage() {
+        Usage total = Usage.NONE;
+        for (TaskView t : tasks) {
+            total = total.plus(t.task.usage());
+        }
+        return total;
     }
 
     /** A task the user added to the file during the run: a row at the end, one level below its dependencies. */

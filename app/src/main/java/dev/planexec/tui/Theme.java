@@ -54,73 +54,51 @@ final class Theme {
     }
 
     void header(TextGraphics g) {
-        normal(g);
-        g.enableModifiers(SGR.BOLD);
-        if (color) {
-            g.setForegroundColor(TextColor.ANSI.CYAN_BRIGHT);
-        }
+        paint(g, TextColor.ANSI.CYAN_BRIGHT, SGR.BOLD);
     }
 
     void dim(TextGraphics g) {
-        normal(g);
-        if (color) {
-            g.setForegroundColor(TextColor.ANSI.BLACK_BRIGHT);
-        }
+        paint(g, TextColor.ANSI.BLACK_BRIGHT);
     }
 
     void key(TextGraphics g) {
-        normal(g);
-        g.enableModifiers(SGR.BOLD);
-        if (color) {
-            g.setForegroundColor(TextColor.ANSI.CYAN_BRIGHT);
-        }
+        paint(g, TextColor.ANSI.CYAN_BRIGHT, SGR.BOLD);
     }
 
     void warn(TextGraphics g) {
-        normal(g);
-        g.enableModifiers(SGR.BOLD);
-        if (color) {
-            g.setForegroundColor(TextColor.ANSI.YELLOW_BRIGHT);
-        }
+        paint(g, TextColor.ANSI.YELLOW_BRIGHT, SGR.BOLD);
     }
 
     void progress(TextGraphics g, boolean failed) {
-        normal(g);
-        if (color) {
-            g.setForegroundColor(failed ? TextColor.ANSI.RED_BRIGHT : TextColor.ANSI.GREEN_BRIGHT);
-        }
+        paint(g, failed ? TextColor.ANSI.RED_BRIGHT : TextColor.ANSI.GREEN_BRIGHT);
     }
 
     /** What a step printed on stderr: told apart from stdout by colour (and without colour, by nothing else). */
     void stderr(TextGraphics g) {
-        normal(g);
-        if (color) {
-            g.setForegroundColor(TextColor.ANSI.RED);
-        }
+        paint(g, TextColor.ANSI.RED);
     }
 
     /** A search match in the output. */
     void match(TextGraphics g) {
-        normal(g);
-        g.enableModifiers(SGR.REVERSE);
-        if (color) {
-            g.setForegroundColor(TextColor.ANSI.YELLOW_BRIGHT);
-        }
+        paint(g, TextColor.ANSI.YELLOW_BRIGHT, SGR.REVERSE);
     }
 
     /** A pending task that cannot run: a task it waits for failed. */
     void blocked(TextGraphics g) {
-        normal(g);
-        if (color) {
-            g.setForegroundColor(TextColor.ANSI.RED);
-        }
+        paint(g, TextColor.ANSI.RED);
     }
 
     /** A pending task held by Clean Up until started by hand. */
     void held(TextGraphics g) {
+        paint(g, TextColor.ANSI.CYAN);
+    }
+
+    /** From {@link #normal}: the modifiers always, the foreground only when colour is on. */
+    private void paint(TextGraphics g, TextColor foreground, SGR... modifiers) {
         normal(g);
+        g.enableModifiers(modifiers);
         if (color) {
-            g.setForegroundColor(TextColor.ANSI.CYAN);
+            g.setForegroundColor(foreground);
         }
     }
 }

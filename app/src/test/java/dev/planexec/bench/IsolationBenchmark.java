@@ -61,7 +61,8 @@ public final class IsolationBenchmark {
         for (int i = 0; i < REPS + 1; i++) {
             tasks.add(Task.of("t" + i, "Task " + i, List.of(), List.of(Step.of("true"))));
         }
-        Plan plan = new Plan("bench", "bench", "", "", "", "local", null, tasks, "worktree", List.of(), null, null);
+        Plan plan = new Plan(
+                "bench", "bench", "", "", "", "local", null, tasks, null, null, "worktree", List.of(), null, null);
         WorktreeIsolation isolation = WorktreeIsolation.open(repo, plan, root.resolve("state"));
         GitBase base = isolation.base(plan);
         isolation.start(base);

@@ -195,6 +195,26 @@ class CliRunTest {
         String freshLine = lineFor(lines, "fresh-plan.json");
         assertTrue(freshLine.contains("0/2") && freshLine.contains("not started"), freshLine);
         assertFalse(r.out().contains("notes.txt"), r::toString);
+        assertTrue(lines.get(0).contains("TOKENS"), r::toString);
+    }
+
+    @Test
+    void list_shows_each_plans_tokens_and_cost() throws Exception {
+        Path plans = Files.createDirectory(tmp.resolve("plans"));
+        Plans.local("used")
+                .task("a", "true")
+                .edit(t -> t.putObject("usage")
+                        .put("inputTokens", 12000)
+                        .put("outputTokens", 345)
+                        .put("costUsd", 0.25))
+                .task("b", "true")
+                .edit(t -> t.putObject("usage").put("inputTokens", 1000).put("outputTokens", 55))
+                .writeTo(plans);
+
+        Result r = planexec().run("list", plans.toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(lineFor(r.outLines(), "used.json").contains("13.4k $0.25"), r::toString);
     }
 
     @Test

@@ -82,6 +82,25 @@ class LinePrinterTest {
     }
 
     @Test
+    void the_summary_gives_the_plans_tokens_and_cost_when_known() {
+        RunSummary summary = new RunSummary(
+                RunSummary.Outcome.COMPLETED,
+                2,
+                2,
+                0,
+                0,
+                0,
+                Duration.ofMillis(1500),
+                null,
+                new dev.planexec.plan.Usage(12_345, 678, 9_000, 0.0421));
+
+        assertEquals(
+                "all tasks done: 2/2 done, 0 failed, 0 interrupted, 0 pending, 1.5s; tokens 12.3k in, 678 out, "
+                        + "9.0k cached, $0.0421",
+                LinePrinter.summary(summary));
+    }
+
+    @Test
     void the_orphan_table_says_whether_each_session_still_exists() {
         Task a = pending.starting("planexec-p-build-00000001", "t");
 

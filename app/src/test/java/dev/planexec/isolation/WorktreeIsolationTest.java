@@ -309,6 +309,7 @@ class WorktreeIsolationTest {
     }
 
     static Plan plan(String id, List<Task> tasks, List<String> files) {
-        return new Plan(id, id, "", "", "", "local", "app", new ArrayList<>(tasks), "worktree", files, null, null);
+        return new Plan(
+                id, id, "", "", "", "local", "app", new ArrayList<>(tasks), null, null, "worktree", files, null, null);
     }
 }

@@ -59,8 +59,7 @@ class EditDuringRunIT {
 
     @Test
     void edits_made_during_a_run_are_merged_and_the_new_task_runs() throws Exception {
-        PlanexecProcess run = sandbox.start("run", plan.toString(), "--plain");
-        awaitPlan(run, p -> status(p, "a") == TaskStatus.DONE && status(p, "slow") == TaskStatus.IN_PROGRESS);
+        PlanexecProcess run = startUntilSlowRuns();
 
         // Three edits, saved as an editor saves: a title of a pending task, a new task after a done one, and a
         // field planexec does not know at plan level.
@@ -106,8 +105,7 @@ class EditDuringRunIT {
 
     @Test
     void a_broken_edit_is_never_written_over_and_the_state_comes_back_once_it_is_fixed() throws Exception {
-        PlanexecProcess run = sandbox.start("run", plan.toString(), "--plain");
-        awaitPlan(run, p -> status(p, "a") == TaskStatus.DONE && status(p, "slow") == TaskStatus.IN_PROGRESS);
+        PlanexecProcess run = startUntilSlowRuns();
         ObjectNode fixed = tree(Files.readAllBytes(plan));
         task(fixed, "p").put("title", "Edited while broken");
         byte[] broken = truncated(fixed);
@@ -115,12 +113,7 @@ class EditDuringRunIT {
         Files.write(plan, broken); // in place, as a crashed editor or a typo leaves it
         Files.createFile(sandbox.work().resolve("go-slow")); // slow finishes and p starts: two saves while broken
         RunStateFile runState = RunStateFile.of(plan);
-        Waits.until(
-                () -> stateIn(runState)
-                        .filter(s -> status(s, "p") == TaskStatus.IN_PROGRESS)
-                        .isPresent(),
-                LONG,
-                () -> "the run's state to go to " + runState.path() + "\n" + run.describe());
+        awaitPStartedIn(runState, run, "the run's state to go to ");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runState.path())));
         long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         int looks = 0;
@@ -156,20 +149,14 @@ class EditDuringRunIT {
 
     @Test
     void a_kill_9_while_the_file_is_broken_loses_nothing_and_runs_nothing_twice() throws Exception {
-        PlanexecProcess first = sandbox.start("run", plan.toString(), "--plain");
-        awaitPlan(first, p -> status(p, "a") == TaskStatus.DONE && status(p, "slow") == TaskStatus.IN_PROGRESS);
+        PlanexecProcess first = startUntilSlowRuns();
         ObjectNode fixed = tree(Files.readAllBytes(plan));
         task(fixed, "p").put("title", "Edited before the crash");
         byte[] broken = truncated(fixed);
         Files.write(plan, broken);
         Files.createFile(sandbox.work().resolve("go-slow"));
         RunStateFile runState = RunStateFile.of(plan);
-        Waits.until(
-                () -> stateIn(runState)
-                        .filter(s -> status(s, "p") == TaskStatus.IN_PROGRESS)
-                        .isPresent(),
-                LONG,
-                () -> "p to start with the state in " + runState.path() + "\n" + first.describe());
+        awaitPStartedIn(runState, first, "p to start with the state in ");
         String pSession =
                 stateIn(runState).orElseThrow().task("p").orElseThrow().sessionId();
         assertNotNull(pSession, "the write-ahead names p's session");
@@ -215,6 +202,23 @@ class EditDuringRunIT {
         assertEquals(1, task.attempts(), task::toString);
         assertEquals(null, task.error(), task::toString);
         assertFalse(task.sessionContext().isEmpty(), task::toString);
+    }
+
+    /** Starts {@code run --plain} on the plan and waits until {@code a} is done and {@code slow} runs. */
+    private PlanexecProcess startUntilSlowRuns() {
+        PlanexecProcess run = sandbox.start("run", plan.toString(), "--plain");
+        awaitPlan(run, p -> status(p, "a") == TaskStatus.DONE && status(p, "slow") == TaskStatus.IN_PROGRESS);
+        return run;
+    }
+
+    /** Waits until the run-state file says {@code p} is in progress: the plan file is broken, so it went there. */
+    private static void awaitPStartedIn(RunStateFile runState, PlanexecProcess run, String what) {
+        Waits.until(
+                () -> stateIn(runState)
+                        .filter(s -> status(s, "p") == TaskStatus.IN_PROGRESS)
+                        .isPresent(),
+                LONG,
+                () -> what + runState.path() + "\n" + run.describe());
     }
 
     private void awaitPlan(PlanexecProcess run, java.util.function.Predicate<Plan> condition) {

@@ -14,9 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,31 +24,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * saved {@code interrupted} with their sessions, no step process left, exit code 130, and the next run offers them
  * for Resume.
  */
-class HangUpIT {
-    private static final Duration START = Duration.ofSeconds(30);
+class HangUpIT extends TuiInTmux {
     private static final List<String> RUNNING = List.of("fetch-content", "fetch-assets");
-
-    @TempDir
-    Path dir;
-
-    private TuiRunIT.Fixture fixture;
-
-    @BeforeAll
-    static void tmuxIsInstalled() throws InterruptedException {
-        TmuxSession.requireTmux();
-    }
-
-    @AfterEach
-    void noStepOutlivesTheTest() {
-        if (fixture != null) {
-            fixture.killMarked();
-        }
-    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"full-screen", "--plain"})
     void a_hang_up_interrupts_the_running_tasks_keeping_their_sessions(String mode) throws Exception {
-        fixture = new TuiRunIT.Fixture(dir);
         Path plan = fixture.demo();
         Path run = Files.createDirectories(dir.resolve("first-run"));
         // A terminal running an interactive bash, as a terminal window does, with planexec typed at its prompt. When

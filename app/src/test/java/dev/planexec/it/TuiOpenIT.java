@@ -7,41 +7,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Programs the UI hands the terminal to, in tmux: {@code o} opens a task's session in its agent's own CLI (a
  * stand-in {@code claude} first on the PATH that records its arguments and folder), {@code v} shows the task's
  * output in {@code $PAGER} (a stand-in that records what it got); each time the UI is back and drawn whole after.
  */
-class TuiOpenIT {
-    private static final Duration START = Duration.ofSeconds(30);
-
-    @TempDir
-    Path dir;
-
-    private TuiRunIT.Fixture fixture;
-
-    @BeforeAll
-    static void tmuxIsInstalled() throws InterruptedException {
-        TmuxSession.requireTmux();
-    }
-
-    @AfterEach
-    void noStepOutlivesTheTest() {
-        if (fixture != null) {
-            fixture.killMarked();
-        }
-    }
-
+class TuiOpenIT extends TuiInTmux {
     @Test
     void o_runs_the_agents_cli_on_the_session_and_v_the_pager_on_the_output_and_the_ui_comes_back() throws Exception {
-        fixture = new TuiRunIT.Fixture(dir);
         java.util.Set<Path> before = transcripts();
         Path work = Files.createDirectories(dir.resolve("work"));
         Path bin = Files.createDirectories(dir.resolve("bin"));

@@ -14,48 +14,27 @@ import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Recovery on the full-screen UI, end to end in tmux (120x40): the packaged planexec runs the demo plan and is
  * killed with {@code kill -9} while {@code fetch-content} runs; started again it shows the recovery dialog with that
  * task, its session and the three choices, and does what the key pressed says.
  */
-class TuiRecoveryIT {
-    private static final Duration START = Duration.ofSeconds(30);
-    private static final Duration RUN = Duration.ofSeconds(90);
+class TuiRecoveryIT extends TuiInTmux {
     private static final String TASK = "fetch-content";
     /** The tasks that wait, directly or not, for {@code fetch-content}. */
     private static final List<String> AFTER_IT =
             List.of("build-index", "render-pages", "check-links", "package", "report");
 
-    @TempDir
-    Path dir;
-
-    private TuiRunIT.Fixture fixture;
     private Path plan;
-
-    @BeforeAll
-    static void tmuxIsInstalled() throws InterruptedException {
-        TmuxSession.requireTmux();
-    }
 
     @BeforeEach
     void writeTheDemo() throws Exception {
-        fixture = new TuiRunIT.Fixture(dir);
         plan = fixture.demo();
-    }
-
-    @AfterEach
-    void noStepOutlivesTheTest() {
-        fixture.killMarked();
     }
 
     @Test

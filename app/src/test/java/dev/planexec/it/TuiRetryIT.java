@@ -8,42 +8,17 @@ import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The run stays open while the UI is: {@code plans/failing.json} ends with {@code compile} failed and {@code test}
  * waiting for it; the test makes what the failing step checks for, presses {@code r} on {@code compile}, and the
  * plan finishes all done without leaving the UI.
  */
-class TuiRetryIT {
-    private static final Duration START = Duration.ofSeconds(30);
-    private static final Duration RUN = Duration.ofSeconds(90);
-
-    @TempDir
-    Path dir;
-
-    private TuiRunIT.Fixture fixture;
-
-    @BeforeAll
-    static void tmuxIsInstalled() throws InterruptedException {
-        TmuxSession.requireTmux();
-    }
-
-    @AfterEach
-    void noStepOutlivesTheTest() {
-        if (fixture != null) {
-            fixture.killMarked();
-        }
-    }
-
+class TuiRetryIT extends TuiInTmux {
     @Test
     void r_retries_the_failed_task_after_the_run_went_idle_and_the_plan_finishes_in_the_same_ui() throws Exception {
-        fixture = new TuiRunIT.Fixture(dir);
         Path plan = RepoPlans.freshCopy("failing.json", dir.resolve("plans/failing.json"));
 
         try (TmuxSession tmux = TmuxSession.start(dir, fixture.launch("plans/failing.json"), 120, 40)) {

@@ -22,39 +22,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged planexec in a real terminal (tmux, 120x40) opening the full-screen UI: a run watched to its end, and a
  * run stopped with Ctrl+C that leaves the plan saved and the terminal as it found it.
  */
-class TuiRunIT {
-    private static final Duration START = Duration.ofSeconds(30);
-    private static final Duration RUN = Duration.ofSeconds(90);
-
-    @TempDir
-    Path dir;
-
-    private Fixture fixture;
-
-    @BeforeAll
-    static void tmuxIsInstalled() throws InterruptedException {
-        TmuxSession.requireTmux();
-    }
-
-    @AfterEach
-    void noStepOutlivesTheTest() {
-        if (fixture != null) {
-            fixture.killMarked();
-        }
-    }
-
+class TuiRunIT extends TuiInTmux {
     @Test
     void watches_the_demo_plan_run_to_the_end_then_q_exits_0() throws Exception {
-        fixture = new Fixture(dir);
         Path plan = fixture.demo();
 
         try (TmuxSession tmux = TmuxSession.start(dir, fixture.launch("plans/demo.json"), 120, 40)) {
@@ -93,7 +69,6 @@ class TuiRunIT {
 
     @Test
     void ctrl_c_mid_run_exits_130_with_running_tasks_interrupted_and_the_terminal_left_sane() throws Exception {
-        fixture = new Fixture(dir);
         Path plan = fixture.writePlan(
                 "stop",
                 """

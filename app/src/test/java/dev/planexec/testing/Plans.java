@@ -150,6 +150,11 @@ public final class Plans {
             return this;
         }
 
+        public Builder planField(String name, int value) {
+            root.put(name, value);
+            return this;
+        }
+
         public String json() {
             try {
                 return JSON.writer(PLANETEER_LAYOUT).writeValueAsString(root) + "\n";

@@ -3,6 +3,7 @@ package dev.planexec.tui;
 import static dev.planexec.tui.ScreenAssert.assertRegion;
 import static dev.planexec.tui.ScreenAssert.assertScreen;
 import static dev.planexec.tui.ScreenAssert.assertShows;
+import static dev.planexec.tui.TuiFixtures.demoInEveryState;
 import static dev.planexec.tui.TuiFixtures.demoPlan;
 import static dev.planexec.tui.TuiFixtures.everyState;
 import static dev.planexec.tui.TuiFixtures.silent;
@@ -57,10 +58,7 @@ class ExecuteScreenTest {
 
     @Test
     void shows_every_task_state_with_the_selected_tasks_details_and_output_at_80x24() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("j");
 
             assertScreen(tui.vt, EVERY_STATE_80X24);
@@ -72,10 +70,7 @@ class ExecuteScreenTest {
 
     @Test
     void the_spinner_turns_with_the_clock() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             assertEquals("⠋", tui.vt.getCharacter(0, 3).getCharacterString());
 
             tui.advance(Duration.ofMillis(100)).render();
@@ -88,10 +83,7 @@ class ExecuteScreenTest {
 
     @Test
     void a_failed_task_shows_its_error_and_the_retry_keys() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("jj");
 
             assertRegion(
@@ -118,10 +110,7 @@ class ExecuteScreenTest {
 
     @Test
     void tab_shows_the_tasks_in_batches_by_dependency_level() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("j").press(key(KeyType.Tab));
 
             assertRegion(
@@ -158,10 +147,7 @@ class ExecuteScreenTest {
 
     @Test
     void the_help_overlay_lists_every_key_and_any_key_closes_it() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("j?");
 
             assertShows(tui.vt, "┌─ Keys (any key closes this) ─");
@@ -252,10 +238,7 @@ class ExecuteScreenTest {
 
     @Test
     void below_80x24_it_says_the_terminal_is_too_small_and_comes_back_when_enlarged() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("j");
 
             tui.resize(79, 24);
@@ -288,10 +271,7 @@ class ExecuteScreenTest {
 
     @Test
     void a_finished_run_says_so_and_offers_only_the_keys_that_still_work() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("jj"); // lint, failed: r and R would retry it while the run goes on
             tui.apply(new RunEvent.RunFinished(
                     new RunSummary(RunSummary.Outcome.INCOMPLETE, 5, 1, 1, 2, 1, Duration.ofSeconds(75), null)));

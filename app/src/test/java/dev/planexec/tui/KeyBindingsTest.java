@@ -1,6 +1,7 @@
 package dev.planexec.tui;
 
 import static dev.planexec.tui.ScreenAssert.assertShows;
+import static dev.planexec.tui.TuiFixtures.demoInEveryState;
 import static dev.planexec.tui.TuiFixtures.demoPlan;
 import static dev.planexec.tui.TuiFixtures.everyState;
 import static dev.planexec.tui.TuiFixtures.silent;
@@ -76,10 +77,7 @@ class KeyBindingsTest {
 
     @Test
     void a_key_not_in_the_table_does_nothing() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.render();
             String before = tui.text();
             for (char c : "ZQ!@#%".toCharArray()) {

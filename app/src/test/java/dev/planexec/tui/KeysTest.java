@@ -4,8 +4,7 @@ import static dev.planexec.tui.ScreenAssert.assertDoesNotShow;
 import static dev.planexec.tui.ScreenAssert.assertRegion;
 import static dev.planexec.tui.ScreenAssert.assertShows;
 import static dev.planexec.tui.ScreenAssert.line;
-import static dev.planexec.tui.TuiFixtures.demoPlan;
-import static dev.planexec.tui.TuiFixtures.everyState;
+import static dev.planexec.tui.TuiFixtures.demoInEveryState;
 import static dev.planexec.tui.TuiFixtures.lines;
 import static dev.planexec.tui.TuiFixtures.silent;
 import static dev.planexec.tui.VirtualTui.ctrl;
@@ -38,10 +37,7 @@ class KeysTest {
 
     @Test
     void j_k_and_the_arrows_move_the_selection_and_the_detail_follows() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             assertSelected(tui, 2, "setup · Create the output folder");
 
             tui.type("k");
@@ -97,10 +93,7 @@ class KeysTest {
 
     @Test
     void enter_focuses_the_output_the_arrows_scroll_it_and_end_follows_the_tail_again() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("j").post(lines("build", 40)).render();
             assertShows(tui.vt, "│ ── output · line 46 of 46 · following ───");
             assertEquals(
@@ -158,10 +151,7 @@ class KeysTest {
 
     @Test
     void question_mark_opens_the_help_and_any_key_closes_it() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             // Any key but the help's own scroll keys.
             for (var closer : List.of(key('x'), key(KeyType.Escape), key(KeyType.Enter), key('?'))) {
                 tui.type("?");
@@ -175,10 +165,7 @@ class KeysTest {
 
     @Test
     void q_while_tasks_run_asks_first_and_n_or_esc_keeps_running() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
 
             tui.type("q");
             assertRegion(

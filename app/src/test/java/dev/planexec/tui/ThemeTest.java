@@ -1,5 +1,6 @@
 package dev.planexec.tui;
 
+import static dev.planexec.tui.TuiFixtures.demoInEveryState;
 import static dev.planexec.tui.TuiFixtures.demoPlan;
 import static dev.planexec.tui.TuiFixtures.everyState;
 import static dev.planexec.tui.TuiFixtures.silent;
@@ -62,10 +63,7 @@ class ThemeTest {
 
     @Test
     void with_colour_each_state_has_its_colour_and_the_failed_glyph_is_red() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("j"); // build selected, so lint's row is drawn plain
 
             assertGlyph(tui.vt, 2, "✔", TextColor.ANSI.GREEN_BRIGHT);

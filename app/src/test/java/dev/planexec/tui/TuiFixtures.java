@@ -140,6 +140,23 @@ final class TuiFixtures {
         tui.press(VirtualTui.key(com.googlecode.lanterna.input.KeyType.Home));
     }
 
+    /**
+     * The demo plan on an 80x24 virtual terminal, begun with a {@link #silent} run and its tasks put in
+     * {@link #everyState}; closed again if that fails.
+     */
+    static VirtualTui demoInEveryState(Path dir) {
+        Plan plan = demoPlan();
+        VirtualTui tui = VirtualTui.open(plan, 80, 24);
+        try {
+            tui.begin(List.of(), silent(dir));
+            everyState(tui, plan);
+            return tui;
+        } catch (RuntimeException | Error e) {
+            tui.close();
+            throw e;
+        }
+    }
+
     static RunEvent output(String taskId, AgentEvent event) {
         return new RunEvent.TaskOutput(taskId, event);
     }

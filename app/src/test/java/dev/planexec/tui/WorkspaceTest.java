@@ -5,8 +5,8 @@ import static dev.planexec.tui.ScreenAssert.assertShows;
 import static dev.planexec.tui.ScreenAssert.find;
 import static dev.planexec.tui.ScreenAssert.line;
 import static dev.planexec.tui.TuiFixtures.changes;
+import static dev.planexec.tui.TuiFixtures.demoInEveryState;
 import static dev.planexec.tui.TuiFixtures.demoPlan;
-import static dev.planexec.tui.TuiFixtures.everyState;
 import static dev.planexec.tui.TuiFixtures.output;
 import static dev.planexec.tui.TuiFixtures.silent;
 import static dev.planexec.tui.VirtualTui.key;
@@ -66,10 +66,7 @@ class WorkspaceTest {
 
     @Test
     void e_jumps_to_the_next_failed_task() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("e");
             assertShows(tui.vt, "│ lint · Check the style");
         }
@@ -77,10 +74,7 @@ class WorkspaceTest {
 
     @Test
     void w_wraps_long_lines_and_the_arrows_scroll_them_sideways_when_not_wrapping() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("j").post(output("build", new AgentEvent.Output(AgentEvent.Stream.STDOUT, LONG)));
             tui.render();
             String cut = line(tui.vt, find(tui.vt, "compiling module-with")[1]);
@@ -103,10 +97,7 @@ class WorkspaceTest {
 
     @Test
     void m_maximises_the_output_pane_and_back() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("j").post(output("build", new AgentEvent.Output(AgentEvent.Stream.STDOUT, LONG)));
             tui.type("m");
             assertTrue(line(tui.vt, 2).startsWith("── output · line 7 of 7 · following "), tui.text());
@@ -119,10 +110,7 @@ class WorkspaceTest {
 
     @Test
     void slash_searches_the_output_highlights_the_matches_and_n_goes_to_the_older_one() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("j").post(TuiFixtures.lines("build", 60)).render();
             tui.press(key(KeyType.Enter));
             tui.type("/line 1");
@@ -143,12 +131,7 @@ class WorkspaceTest {
 
     @Test
     void blocked_and_held_tasks_have_their_own_glyph_and_words() throws Exception {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), choices -> new TuiApp.Started(TuiFixtures.silentScheduler(dir), Set.of("docs")));
-            changes(plan.tasks().get(0), TaskStatus.DONE, 60, 56).forEach(tui::post);
-            changes(plan.tasks().get(2), TaskStatus.FAILED, 55, 48).forEach(tui::post);
-            tui.render();
+        try (VirtualTui tui = docsHeldAndLintFailed()) {
             tui.press(key(KeyType.Home));
             assertTrue(line(tui.vt, 6).startsWith("⊘ deploy "), tui.text()); // waits for lint, which failed
             assertTrue(line(tui.vt, 5).startsWith("◌ docs "), tui.text()); // held by Clean Up
@@ -162,10 +145,7 @@ class WorkspaceTest {
 
     @Test
     void slash_filters_the_list_by_id_or_title_and_t_by_status() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("/the");
             assertShows(tui.vt, " filter tasks: /the_");
             tui.press(key(KeyType.Enter));
@@ -187,10 +167,7 @@ class WorkspaceTest {
 
     @Test
     void the_split_keys_widen_and_narrow_the_task_list() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             assertEquals('│', tui.vt.getCharacter(34, 3).getCharacterString().charAt(0));
             tui.type(">>");
             assertEquals('│', tui.vt.getCharacter(42, 3).getCharacterString().charAt(0));
@@ -202,10 +179,7 @@ class WorkspaceTest {
 
     @Test
     void stderr_has_its_own_colour_and_tabs_expand_to_tab_stops() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("j");
             tui.post(output("build", new AgentEvent.Output(AgentEvent.Stream.STDERR, "warning: deprecated")));
             tui.post(output("build", new AgentEvent.Output(AgentEvent.Stream.STDOUT, "a\tb\tc")));
@@ -224,10 +198,7 @@ class WorkspaceTest {
 
     @Test
     void header_messages_expire_and_the_clock_runs_while_paused() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.type("p");
             assertShows(tui.vt, "PAUSED");
             tui.apply(new RunEvent.Notice(null, "something to say"));
@@ -282,12 +253,7 @@ class WorkspaceTest {
 
     @Test
     void the_summary_after_the_ui_names_failed_held_and_blocked_tasks() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), choices -> new TuiApp.Started(TuiFixtures.silentScheduler(dir), Set.of("docs")));
-            changes(plan.tasks().get(0), TaskStatus.DONE, 60, 56).forEach(tui::post);
-            changes(plan.tasks().get(2), TaskStatus.FAILED, 55, 48).forEach(tui::post);
-            tui.render();
+        try (VirtualTui tui = docsHeldAndLintFailed()) {
             assertEquals(
                     List.of(
                             "  failed   lint: step 1/1 (ruff check .) exited with code 1",
@@ -299,10 +265,7 @@ class WorkspaceTest {
 
     @Test
     void a_click_selects_a_task_and_the_wheel_scrolls_the_output() {
-        Plan plan = demoPlan();
-        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
-            tui.begin(List.of(), silent(dir));
-            everyState(tui, plan);
+        try (VirtualTui tui = demoInEveryState(dir)) {
             tui.press(new com.googlecode.lanterna.input.MouseAction(
                     com.googlecode.lanterna.input.MouseActionType.CLICK_DOWN,
                     1,
@@ -336,6 +299,25 @@ class WorkspaceTest {
             assertEquals("│", tui.vt.getCharacter(34, at[1] + 1).getCharacterString());
             assertFalse(line(tui.vt, at[1]).contains("?"), line(tui.vt, at[1]));
             assertShows(tui.vt, "│ Launch 🚀.");
+        }
+    }
+
+    /**
+     * The demo plan begun with {@code docs} held by Clean Up, then {@code setup} done and {@code lint} failed (so
+     * {@code deploy}, which waits for it, is blocked); closed again if that fails.
+     */
+    private VirtualTui docsHeldAndLintFailed() {
+        Plan plan = demoPlan();
+        VirtualTui tui = VirtualTui.open(plan, 80, 24);
+        try {
+            tui.begin(List.of(), choices -> new TuiApp.Started(TuiFixtures.silentScheduler(dir), Set.of("docs")));
+            changes(plan.tasks().get(0), TaskStatus.DONE, 60, 56).forEach(tui::post);
+            changes(plan.tasks().get(2), TaskStatus.FAILED, 55, 48).forEach(tui::post);
+            tui.render();
+            return tui;
+        } catch (RuntimeException | Error e) {
+            tui.close();
+            throw e;
         }
     }
 

@@ -29,11 +29,6 @@ public final class ClaudeAgent extends CliAgent {
     }
 
     @Override
-    protected String executable() {
-        return "claude";
-    }
-
-    @Override
     public Optional<NpmCli> npm() {
         return Optional.of(new NpmCli("@anthropic-ai/claude-code", "2.1.329", "node_modules/.bin/claude"));
     }
@@ -44,11 +39,6 @@ public final class ClaudeAgent extends CliAgent {
                 List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"),
                 List.of(".claude/.credentials.json"),
                 "run 'claude' once and sign in with /login, or set ANTHROPIC_API_KEY");
-    }
-
-    @Override
-    protected String installHint() {
-        return "run \'planexec agents install claude\'";
     }
 
     /** Claude Code takes only a UUID; planexec's record of its sessions tells them from the user's. */
@@ -96,6 +86,15 @@ public final class ClaudeAgent extends CliAgent {
             }
             case "result" -> {
                 turn.sessionId(event.path("session_id").asText(null));
+                // The run's total; the assistant events' usage would count each call twice with it.
+                JsonNode usage = event.path("usage");
+                turn.usage(
+                        usage.path("input_tokens").asLong(0),
+                        usage.path("output_tokens").asLong(0),
+                        usage.path("cache_read_input_tokens").asLong(0),
+                        event.path("total_cost_usd").isNumber()
+                                ? event.path("total_cost_usd").asDouble()
+                                : null);
                 if (event.path("is_error").asBoolean(false)
                         || !"success".equals(event.path("subtype").asText("success"))) {
                     String why = event.path("result").asText("");

@@ -36,11 +36,18 @@ public abstract class CliAgent implements AgentProvider {
                     + "|could not be found|cannot be found|no longer exists)"
                     + "|(invalid|unknown) (session|conversation|chat|thread))");
 
-    /** The command's name on {@code PATH}. */
-    protected abstract String executable();
+    /** The command's name on {@code PATH}: the agent's name unless the CLI is called otherwise. */
+    protected String executable() {
+        return name();
+    }
 
-    /** How to install the CLI, for the one-line error when it is missing. */
-    protected abstract String installHint();
+    /**
+     * How to install the CLI, for the one-line error when it is missing: {@code planexec agents install} for a CLI
+     * planexec installs from npm; an agent without one says its own way.
+     */
+    protected String installHint() {
+        return "run 'planexec agents install " + name() + "'";
+    }
 
     /** Adds {@code --model NAME} when {@code --model} was given: every CLI here spells it the same way. */
     protected static void addModel(List<String> args, Invocation run) {

@@ -12,6 +12,7 @@ import dev.planexec.agent.SessionRecord;
 import dev.planexec.agent.SessionRecords;
 import dev.planexec.agent.SessionSpec;
 import dev.planexec.agent.SessionUnavailableException;
+import dev.planexec.agent.TransientErrors;
 import dev.planexec.agent.TurnResult;
 import dev.planexec.agent.process.ProcessTrees;
 import java.io.BufferedReader;
@@ -154,16 +155,25 @@ final class CliSession implements AgentSession {
             }
         }
         started = started || turn.sessionId() != null || cliId != null;
+        // Transient, and so retried: an error the model's server answered with (HTTP 429 or 5xx), and a CLI that
+        // ended without reporting how its turn went (it crashed or was killed). An error the agent reported about
+        // the task itself is not.
+        boolean transientFailure = turn.error() == null
+                ? !turn.ended()
+                : TransientErrors.mentionsTransientHttp(turn.error() + "\n" + tail);
         if (exit != 0) {
-            return new TurnResult.Failed(agent.name() + " exited with code " + exit
-                    + (turn.error() == null ? "" : ": " + turn.error())
-                    + (tail.isBlank() ? "" : "; last stderr lines:\n" + tail));
+            return new TurnResult.Failed(
+                    agent.name() + " exited with code " + exit
+                            + (turn.error() == null ? "" : ": " + turn.error())
+                            + (tail.isBlank() ? "" : "; last stderr lines:\n" + tail),
+                    transientFailure);
         }
         if (turn.error() != null) {
-            return new TurnResult.Failed(turn.error() + (tail.isBlank() ? "" : "; last stderr lines:\n" + tail));
+            return new TurnResult.Failed(
+                    turn.error() + (tail.isBlank() ? "" : "; last stderr lines:\n" + tail), transientFailure);
         }
         if (!turn.ended()) {
-            return new TurnResult.Failed(agent.name() + " exited without finishing its turn (exit code 0)"
+            return TurnResult.Failed.transientFailure(agent.name() + " exited without finishing its turn (exit code 0)"
                     + (tail.isBlank() ? "" : "; last stderr lines:\n" + tail));
         }
         listener.onEvent(new AgentEvent.Idle());

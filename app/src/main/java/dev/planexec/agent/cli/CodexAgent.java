@@ -29,11 +29,6 @@ public final class CodexAgent extends CliAgent {
     }
 
     @Override
-    protected String executable() {
-        return "codex";
-    }
-
-    @Override
     public Optional<NpmCli> npm() {
         return Optional.of(new NpmCli("@openai/codex", "0.169.0", "node_modules/.bin/codex"));
     }
@@ -44,11 +39,6 @@ public final class CodexAgent extends CliAgent {
                 List.of("OPENAI_API_KEY", "CODEX_API_KEY"),
                 List.of(".codex/auth.json"),
                 "run 'codex login', or set OPENAI_API_KEY");
-    }
-
-    @Override
-    protected String installHint() {
-        return "run \'planexec agents install codex\'";
     }
 
     @Override
@@ -98,7 +88,15 @@ public final class CodexAgent extends CliAgent {
                     turn.emit(new AgentEvent.ToolEnd(item.path("id").asText(), tool(item), ok, detail));
                 }
             }
-            case "turn.completed" -> turn.completed(null);
+            case "turn.completed" -> {
+                JsonNode usage = event.path("usage");
+                turn.usage(
+                        usage.path("input_tokens").asLong(0),
+                        usage.path("output_tokens").asLong(0),
+                        usage.path("cached_input_tokens").asLong(0),
+                        null);
+                turn.completed(null);
+            }
             case "turn.failed" ->
                 turn.failed("codex: " + event.path("error").path("message").asText("turn failed"));
             case "error" ->

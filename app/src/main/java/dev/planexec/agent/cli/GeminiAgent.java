@@ -33,11 +33,6 @@ public final class GeminiAgent extends CliAgent {
     }
 
     @Override
-    protected String executable() {
-        return "gemini";
-    }
-
-    @Override
     public Optional<NpmCli> npm() {
         return Optional.of(new NpmCli("@google/gemini-cli", "0.61.0", "node_modules/.bin/gemini"));
     }
@@ -48,11 +43,6 @@ public final class GeminiAgent extends CliAgent {
                 List.of("GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"),
                 List.of(".gemini/oauth_creds.json"),
                 "run 'gemini' once and sign in, or set GEMINI_API_KEY");
-    }
-
-    @Override
-    protected String installHint() {
-        return "run \'planexec agents install gemini\'";
     }
 
     @Override
@@ -100,6 +90,12 @@ public final class GeminiAgent extends CliAgent {
                 }
             }
             case "result" -> {
+                JsonNode stats = event.path("stats");
+                turn.usage(
+                        stats.path("input_tokens").asLong(0),
+                        stats.path("output_tokens").asLong(0),
+                        stats.path("cached").asLong(stats.path("cached_tokens").asLong(0)),
+                        null);
                 if ("success".equals(event.path("status").asText("success"))) {
                     turn.completed(null);
                 } else {

@@ -26,11 +26,6 @@ public final class PiAgent extends CliAgent {
     }
 
     @Override
-    protected String executable() {
-        return "pi";
-    }
-
-    @Override
     public Optional<NpmCli> npm() {
         return Optional.of(new NpmCli("@mariozechner/pi-coding-agent", "0.73.1", "node_modules/.bin/pi"));
     }
@@ -41,11 +36,6 @@ public final class PiAgent extends CliAgent {
                 List.of("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY", "OPENROUTER_API_KEY"),
                 List.of(".pi/agent/auth.json", ".pi/agent/models.json"),
                 "run 'pi' once and /login, or set a provider's key such as ANTHROPIC_API_KEY");
-    }
-
-    @Override
-    protected String installHint() {
-        return "run \'planexec agents install pi\'";
     }
 
     @Override
@@ -74,6 +64,14 @@ public final class PiAgent extends CliAgent {
             case "message_end" -> {
                 JsonNode message = event.path("message");
                 if ("assistant".equals(message.path("role").asText())) {
+                    // Each assistant message is one model call, with its own usage.
+                    JsonNode usage = message.path("usage");
+                    JsonNode cost = usage.path("cost").path("total");
+                    turn.usage(
+                            usage.path("input").asLong(0),
+                            usage.path("output").asLong(0),
+                            usage.path("cacheRead").asLong(0),
+                            cost.isNumber() ? cost.asDouble() : null);
                     String stop = message.path("stopReason").asText("");
                     if ("error".equals(stop)) {
                         turn.failed("pi: " + message.path("errorMessage").asText("the model call failed"));

@@ -62,6 +62,16 @@ public final class Turn {
         }
     }
 
+    /**
+     * What a model call or the run used, as the CLI reported it (missing numbers are 0; {@code costUsd} is
+     * {@code null} when the CLI reports no cost).
+     */
+    public void usage(long inputTokens, long outputTokens, long cachedTokens, Double costUsd) {
+        if (inputTokens > 0 || outputTokens > 0 || cachedTokens > 0 || costUsd != null) {
+            emit(new AgentEvent.Usage(inputTokens, outputTokens, cachedTokens, costUsd));
+        }
+    }
+
     /** The run ended well; {@code text} is its final message, or {@code null} to use the last message. */
     public void completed(String text) {
         ended = true;

@@ -151,8 +151,9 @@ final class CopilotAgentSession implements AgentSession {
         runtime.log().info("session " + id + ": no event for " + limit.toSeconds() + " s; aborting its turn");
         abortInCli();
         current.await(ABORT_GRACE);
-        return new TurnResult.Failed("no activity from Copilot for " + limit.toSeconds() + " s (the inactivity "
-                + "timeout, " + CopilotSettings.TIMEOUT_VARIABLE + "); the turn was aborted");
+        // Transient, and a failure even if some text came: partial output is never counted as success.
+        return TurnResult.Failed.transientFailure("no activity from Copilot for " + limit.toSeconds() + " s (the "
+                + "inactivity timeout, " + CopilotSettings.TIMEOUT_VARIABLE + "); the turn was aborted");
     }
 
     @Override

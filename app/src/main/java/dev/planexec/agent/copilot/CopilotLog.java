@@ -53,6 +53,18 @@ final class CopilotLog {
         return new CopilotLog(log);
     }
 
+    /**
+     * Stops sending the SDK's logging to this log, unless another runtime has taken it over since: a closed runtime's
+     * folder may be gone (a test's), and a later client's records must not make it again.
+     */
+    void release() {
+        synchronized (CopilotLog.class) {
+            if (target == log) {
+                target = null;
+            }
+        }
+    }
+
     /** Forgets the CLI's stderr so far: a new CLI starts. */
     static void clearCliStderr() {
         synchronized (STDERR) {

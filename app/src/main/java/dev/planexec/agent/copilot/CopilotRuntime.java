@@ -549,6 +549,7 @@ final class CopilotRuntime implements AgentRuntime {
                 server != null
                         ? "copilot: disconnected from the Copilot server at " + server
                         : "copilot: stopped the CLI" + (cli == null ? "" : " (pid " + cli.pid() + ")"));
+        log.release();
     }
 
     // ---- for the sessions --------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.planexec.agent.copilot;
 
 import com.github.copilot.sdk.generated.AssistantMessageDeltaEvent;
 import com.github.copilot.sdk.generated.AssistantMessageEvent;
+import com.github.copilot.sdk.generated.AssistantUsageEvent;
 import com.github.copilot.sdk.generated.SessionErrorEvent;
 import com.github.copilot.sdk.generated.SessionEvent;
 import com.github.copilot.sdk.generated.SessionIdleEvent;
@@ -11,6 +12,7 @@ import com.github.copilot.sdk.generated.ToolExecutionStartEvent;
 import com.github.copilot.sdk.generated.UserMessageEvent;
 import dev.planexec.agent.AgentEvent;
 import dev.planexec.agent.AgentEventListener;
+import dev.planexec.agent.TransientErrors;
 import dev.planexec.agent.TurnResult;
 import java.time.Duration;
 import java.util.HashSet;
@@ -33,7 +35,10 @@ import java.util.function.LongSupplier;
  *       {@link AgentEvent.Output}, {@link AgentEvent.ToolEnd};
  *   <li>{@code session.idle} → {@link AgentEvent.Idle} and {@link TurnResult.Completed} with the last assistant
  *       message; after an abort ({@code aborted: true}) → {@link TurnResult.Aborted};
- *   <li>{@code session.error} → {@link AgentEvent.Error} and {@link TurnResult.Failed} with its message.
+ *   <li>{@code assistant.usage} (one per model call) → {@link AgentEvent.Usage} (its {@code cost} is a premium
+ *       request multiplier, not dollars, so no cost is reported);
+ *   <li>{@code session.error} → {@link AgentEvent.Error} and {@link TurnResult.Failed} with its message, transient
+ *       for an HTTP 429 or 5xx.
  * </ul>
  *
  * <p>Events arrive on the SDK's reader thread; the session's own thread waits in {@link #await}. Every event,
@@ -127,10 +132,20 @@ final class Turn {
                                 : "failed");
                 listener.onEvent(new AgentEvent.ToolEnd(id, name, success, detail));
             }
+        } else if (event instanceof AssistantUsageEvent usage) {
+            var data = usage.getData();
+            if (data != null) {
+                listener.onEvent(new AgentEvent.Usage(
+                        tokens(data.inputTokens()), tokens(data.outputTokens()), tokens(data.cacheReadTokens()), null));
+            }
         } else if (event instanceof SessionErrorEvent error) {
             String message = errorMessage(error);
             listener.onEvent(new AgentEvent.Error(message));
-            result.complete(new TurnResult.Failed(message));
+            var data = error.getData();
+            boolean transientFailure = data != null && data.statusCode() != null
+                    ? TransientErrors.isTransientStatus(data.statusCode().intValue())
+                    : TransientErrors.mentionsTransientHttp(message);
+            result.complete(new TurnResult.Failed(message, transientFailure));
         } else if (event instanceof SessionIdleEvent idle) {
             if (!started) {
                 return;
@@ -197,6 +212,10 @@ final class Turn {
             return firstLine(String.join(" ", parts));
         }
         return arguments == null ? "" : firstLine(String.valueOf(arguments));
+    }
+
+    private static long tokens(Double n) {
+        return n == null ? 0 : Math.round(n);
     }
 
     private static String firstLine(String text) {

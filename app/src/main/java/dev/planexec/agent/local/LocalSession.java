@@ -71,7 +71,8 @@ final class LocalSession implements AgentSession {
     public TurnResult send(String prompt, AgentEventListener listener) throws AgentException {
         List<StepSpec> steps = spec.task().steps();
         int skipped = 0;
-        String lastLine = "";
+        // A local task's result is its last output lines: what a task depending on it is shown.
+        List<String> lastLines = List.of();
         try {
             for (int i = 0; i < steps.size(); i++) {
                 StepSpec step = steps.get(i);
@@ -86,7 +87,7 @@ final class LocalSession implements AgentSession {
                 }
                 StepOutcome outcome = runStep(i, label, step, listener);
                 if (!outcome.tail.isEmpty()) {
-                    lastLine = outcome.tail.peekLast();
+                    lastLines = List.copyOf(outcome.tail);
                 }
                 if (aborted) {
                     return end(new TurnResult.Aborted());
@@ -103,7 +104,7 @@ final class LocalSession implements AgentSession {
             listener.onEvent(new AgentEvent.Idle());
             String summary = "ran " + (steps.size() - skipped) + " of " + steps.size() + " steps"
                     + (skipped > 0 ? " (" + skipped + " already done before the resume)" : "")
-                    + (lastLine.isBlank() ? "" : "; last output: " + lastLine);
+                    + (lastLines.isEmpty() ? "" : "; last output:\n" + String.join("\n", lastLines));
             return end(new TurnResult.Completed(summary));
         } catch (IOException e) {
             throw new AgentException("local session " + id() + " failed: " + e.getMessage(), e);

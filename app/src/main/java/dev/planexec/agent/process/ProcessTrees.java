@@ -46,8 +46,24 @@ public final class ProcessTrees {
      */
     public static Process launch(ProcessBuilder builder) throws IOException {
         synchronized (LAUNCH) {
-            return builder.start();
+            try {
+                return builder.start();
+            } catch (IOException e) {
+                if (!helperKilledBySignal(e)) {
+                    throw e;
+                }
+                // The helper sits in planexec's process group until it runs the command, so a hang-up sent to that
+                // group (a closed terminal) can kill it first. The command never started: starting it again is
+                // safe, and the task then ends as the stop that sent the signal decides (interrupted), not failed.
+                return builder.start();
+            }
         }
+    }
+
+    /** The JDK's words for a launch whose helper died of a signal before it could run the command. */
+    static boolean helperKilledBySignal(IOException e) {
+        String message = e.getMessage();
+        return message != null && message.contains("spawn helper") && message.contains("signal:");
     }
 
     /**

@@ -56,8 +56,21 @@ class TurnTest {
                 "{'type':'session.idle','data':{}}");
 
         String message = "Copilot reported an error (HTTP 500): 500 the model broke";
-        assertEquals(new TurnResult.Failed(message), turn.await(Duration.ZERO));
+        assertEquals(TurnResult.Failed.transientFailure(message), turn.await(Duration.ZERO));
         assertEquals(List.of(new AgentEvent.Error(message)), events.all());
+    }
+
+    @Test
+    void an_error_with_a_status_that_is_not_transient_is_not_retried_and_usage_is_reported() throws Exception {
+        feed(
+                "{'type':'user.message','data':{'content':'do it'}}",
+                "{'type':'assistant.usage','data':{'model':'m','inputTokens':120,'outputTokens':7,"
+                        + "'cacheReadTokens':100,'cost':1}}",
+                "{'type':'session.error','data':{'errorType':'query','message':'bad request','statusCode':400}}");
+
+        String message = "Copilot reported an error (HTTP 400): bad request";
+        assertEquals(new TurnResult.Failed(message), turn.await(Duration.ZERO));
+        assertEquals(List.of(new AgentEvent.Usage(120, 7, 100, null), new AgentEvent.Error(message)), events.all());
     }
 
     @Test

@@ -145,7 +145,9 @@ class CopilotRunIT {
 
     @Test
     void a_model_error_fails_only_its_task() throws Exception {
+        // retries 0: with the default 1, the fake model's normal answer to the retry's prompt would finish the task.
         Path plan = world.plan("errors")
+                .retries(0)
                 .task("broken", "Ask a broken model", "FAKE_FAIL500")
                 .task("fine", "Ask a working model", "Just answer.")
                 .write();
@@ -166,6 +168,7 @@ class CopilotRunIT {
     void a_silent_model_trips_the_inactivity_timeout() throws Exception {
         world.env("PLANEXEC_INACTIVITY_TIMEOUT", "4");
         Path plan = world.plan("silent")
+                .retries(0)
                 .task("wait", "Wait for a model that never answers", "FAKE_SILENT")
                 .write();
 
@@ -191,6 +194,7 @@ class CopilotRunIT {
     @Test
     void no_key_appears_in_anything_planexec_wrote() throws Exception {
         Path plan = world.plan("secret")
+                .retries(0)
                 .task("ok", "Answer", "FAKE_BASH: echo done > done.txt")
                 .task("bad", "Fail", "FAKE_FAIL500")
                 .write();

@@ -245,6 +245,18 @@ final class CopilotWorld implements BeforeEachCallback, AfterEachCallback {
             return this;
         }
 
+        /** The plan's {@code retries}: 0 for a test of a failure that would otherwise be retried. */
+        PlanBuilder retries(int retries) {
+            root.put("retries", retries);
+            return this;
+        }
+
+        /** The plan's {@code retryDelaySeconds}. */
+        PlanBuilder retryDelaySeconds(int seconds) {
+            root.put("retryDelaySeconds", seconds);
+            return this;
+        }
+
         Path write() {
             Path file = work().resolve(root.get("id").asText() + ".json");
             try {

@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
  *       conflict, a {@code bash} tool call running the command;
  *   <li>{@code FAKE_HOLD}: the first time, one piece of text and then nothing until {@link #close} or the client goes
  *       away (a model still thinking); later times, a normal answer;
+ *   <li>{@code FAKE_FAIL500_ONCE}: HTTP 500 (as below) to the task's first request, a normal answer after;
  *   <li>{@code FAKE_SILENT}: the response starts and then stays silent, every time;
  *   <li>{@code FAKE_FAIL500}: HTTP 500 (with {@code x-should-retry: false}, so the CLI reports it at once instead of
  *       retrying for half a minute);
@@ -245,7 +246,17 @@ final class FakeModel implements AutoCloseable {
                     List.of(text(id, "Ran the command for task " + task, true), text(id, "; done.", false)));
             return;
         }
-        if (userText.contains("FAKE_FAIL500")) {
+        if (request.mentions("FAKE_FAIL500_ONCE")) {
+            if (seen("fail-once:" + task) == 1) {
+                exchange.getResponseHeaders().set("x-should-retry", "false");
+                send(
+                        exchange,
+                        500,
+                        "application/json",
+                        "{\"error\":{\"message\":\"the fake model broke once\",\"type\":\"server_error\"}}");
+                return;
+            }
+        } else if (userText.contains("FAKE_FAIL500")) {
             exchange.getResponseHeaders().set("x-should-retry", "false");
             send(
                     exchange,
