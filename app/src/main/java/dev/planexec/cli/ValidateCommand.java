@@ -1,11 +1,14 @@
 package dev.planexec.cli;
 
 import dev.planexec.agent.AgentEnvironment;
+import dev.planexec.agent.AgentProvider;
 import dev.planexec.agent.AgentRegistry;
+import dev.planexec.agent.AgentStatus;
 import dev.planexec.plan.Agents;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.TaskStatus;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -54,12 +57,17 @@ final class ValidateCommand implements Callable<Integer> {
         }
         AgentRegistry registry = AgentRegistry.load();
         AgentEnvironment environment = new AgentEnvironment(context.stateDir().root(), context.env(), null);
+        // A loop, not lambdas: picocli reads this class's methods, and a lambda's method taking an AgentProvider would
+        // load the agent classes for every validate.
         for (String name : needed) {
-            registry.find(name)
-                    .map(p -> p.status(environment))
-                    .filter(status -> !status.ready())
-                    .ifPresent(status -> context.out()
-                            .println("notice: " + name + " agent not ready, its tasks would fail: " + status.detail()));
+            Optional<AgentProvider> provider = registry.find(name);
+            if (provider.isEmpty()) {
+                continue;
+            }
+            AgentStatus status = provider.get().status(environment);
+            if (!status.ready()) {
+                context.out().println("notice: " + name + " agent not ready, its tasks would fail: " + status.detail());
+            }
         }
     }
 }
