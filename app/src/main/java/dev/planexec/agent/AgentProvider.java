@@ -3,7 +3,8 @@ package dev.planexec.agent;
 import java.util.Optional;
 
 /**
- * Makes one backend's runtime; listed in {@code META-INF/services} so adding an agent touches one folder.
+ * Makes one backend's runtime; named with its class in {@link AgentRegistry}'s table, which makes it when asked for
+ * (so a provider needs a public constructor without arguments).
  */
 public interface AgentProvider {
 
