@@ -1,9 +1,12 @@
 package dev.planexec.agent;
 
+import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Makes one backend's runtime; listed in {@code META-INF/services} so adding an agent touches one folder.
+ * Makes one backend's runtime; named with its class in {@link AgentRegistry}'s table, which makes it when asked for
+ * (so a provider needs a public constructor without arguments).
  */
 public interface AgentProvider {
 
@@ -39,5 +42,17 @@ public interface AgentProvider {
      */
     default AgentStatus status(AgentEnvironment environment) {
         return new AgentStatus(name(), null, "built in", null, null, true, "built in");
+    }
+
+    /**
+     * A session's whole log as plain text, a line each, for the full-screen UI's pager: read from what the backend
+     * stored for the session, never by calling its CLI (which may be busy running it, or slow to start). Lines may
+     * hold control characters; the caller sanitizes them. Empty when this backend keeps no log planexec can read, or
+     * none for this session; the UI then shows what the run saw. The default: no transcript.
+     *
+     * @throws IOException if the log exists but cannot be read
+     */
+    default Optional<List<String>> transcript(AgentEnvironment environment, String sessionId) throws IOException {
+        return Optional.empty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.planexec.cli;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -74,7 +75,7 @@ final class ListCommand implements Callable<Integer> {
     private static String describe(Path file) throws IOException {
         Plan plan;
         try {
-            plan = PlanFiles.load(file);
+            plan = PlanFiles.load(file, AgentRegistry.NAMES);
         } catch (InvalidPlanException e) {
             return String.format(
                     "%-6s  %-28s  %-10s  %s", "-", "invalid", "-", e.problems().get(0));

@@ -1,5 +1,6 @@
 package dev.planexec.cli;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -14,7 +15,7 @@ final class PlanLoading {
     static Plan load(Path file) {
         refuseLinkToNothing(file);
         try {
-            return PlanFiles.load(file);
+            return PlanFiles.load(file, AgentRegistry.NAMES);
         } catch (InvalidPlanException e) {
             throw PlanexecException.invalidInput(e.problems());
         }
@@ -38,7 +39,7 @@ final class PlanLoading {
         refuseLinkToNothing(file);
         Plan plan;
         try {
-            plan = PlanFiles.loadForRun(file);
+            plan = PlanFiles.loadForRun(file, AgentRegistry.NAMES);
         } catch (InvalidPlanException e) {
             throw PlanexecException.invalidInput(e.problems());
         }

@@ -71,7 +71,7 @@ final class ResetCommand implements Callable<Integer> {
                         AgentRegistry.load(),
                         new AgentEnvironment(context.stateDir().root(), context.env(), null),
                         null)) {
-            PlanStore store = new PlanStore(plan, PlanLoading.loadToSave(plan));
+            PlanStore store = new PlanStore(plan, PlanLoading.loadToSave(plan), AgentRegistry.NAMES);
             int removed = PlanReset.reset(store, agents, isolations(store), force, Set.copyOf(tasks), n -> context.err()
                     .println(ControlChars.visible(n)));
             int count = tasks.isEmpty() ? loaded.tasks().size() : tasks.size();

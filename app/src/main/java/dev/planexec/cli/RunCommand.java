@@ -1,6 +1,6 @@
 package dev.planexec.cli;
 
-import dev.planexec.plan.Agents;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.text.ControlChars;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -86,9 +86,9 @@ final class RunCommand implements Callable<Integer> {
             throw PlanexecException.invalidInput(
                     "--isolation: must be worktree or none, not \"" + ControlChars.visible(isolation) + "\"");
         }
-        if (agent != null && !Agents.isKnown(agent)) {
+        if (agent != null && !AgentRegistry.NAMES.contains(agent)) {
             throw PlanexecException.invalidInput("--agent: unknown agent \"" + agent + "\" (expected one of "
-                    + String.join(", ", Agents.NAMES) + ")");
+                    + String.join(", ", AgentRegistry.NAMES) + ")");
         }
         if (concurrency < 1) {
             throw PlanexecException.invalidInput("--concurrency: must be at least 1, not " + concurrency);

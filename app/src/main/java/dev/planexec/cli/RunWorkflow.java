@@ -83,7 +83,7 @@ final class RunWorkflow {
             // Someone may have changed the file between our first read and the lock: read the locked truth.
             plan = load(request.planFile());
             // The state a run kept beside the plan while the file was not valid comes back into the file first.
-            PlanStore store = PlanStore.open(request.planFile(), plan, printer::note);
+            PlanStore store = PlanStore.open(request.planFile(), plan, AgentRegistry.NAMES, printer::note);
             plan = store.current();
             openAgents(plan, agents, printer);
             Isolations isolations = isolations(request, store, agents, state);

@@ -54,6 +54,7 @@ final class TuiRun {
         }
         TuiApp app = TuiApp.create(
                 screen, store.current(), request.agent(), context.env(), charset, request.notifications());
+        app.transcripts(agents::transcript);
         Object previousInt = Signals.register("INT", app::requestStop);
         Object previousTerm = Signals.register("TERM", app::requestStop);
         // A hang-up (the window closed, the SSH connection dropped) stops gracefully too: the sessions are kept.

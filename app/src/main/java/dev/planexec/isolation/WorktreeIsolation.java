@@ -38,6 +38,11 @@ public final class WorktreeIsolation implements Isolation {
     private final Path home;
     private final List<String> copyFiles;
     private final Object merging = new Object();
+    /**
+     * Adding and removing worktrees, one at a time: two {@code git worktree add} at once in one repository can read
+     * each other's half-written admin folder ("failed to read .git/worktrees/a/commondir").
+     */
+    private final Object structure = new Object();
 
     private WorktreeIsolation(
             Git git, Path top, Path commonDir, Path subfolder, String planId, Path home, List<String> copyFiles) {
@@ -135,6 +140,12 @@ public final class WorktreeIsolation implements Isolation {
     }
 
     private void ensureIntegrationWorktree() {
+        synchronized (structure) {
+            ensureIntegrationWorktreeLocked();
+        }
+    }
+
+    private void ensureIntegrationWorktreeLocked() {
         Path path = integrationWorktree();
         if (isWorktree(path)) {
             return;
@@ -157,6 +168,12 @@ public final class WorktreeIsolation implements Isolation {
 
     @Override
     public Workspace prepare(Task task) {
+        synchronized (structure) {
+            return prepareLocked(task);
+        }
+    }
+
+    private Workspace prepareLocked(Task task) {
         TaskWorktree wt = owned(task.worktree());
         Path path = Path.of(wt.path());
         if (wt.startCommit() != null) {
@@ -486,6 +503,12 @@ public final class WorktreeIsolation implements Isolation {
     }
 
     private void removeWorktree(Path path) {
+        synchronized (structure) {
+            removeWorktreeLocked(path);
+        }
+    }
+
+    private void removeWorktreeLocked(Path path) {
         if (!path.normalize().startsWith(home)) {
             throw new IsolationException(path + " is not a worktree of planexec's; it is left alone");
         }

@@ -1,20 +1,14 @@
 package dev.planexec.plan;
 
-import java.util.List;
-
-/** The agent names a plan may use ({@code "agent"} on the plan or a task, or {@code --agent}). */
+/**
+ * The plan format's rule for which agent runs a task. Which agent names exist is not the plan's to say: the caller
+ * that reads a plan passes them (the agent registry's list).
+ */
 public final class Agents {
     public static final String LOCAL = "local";
     public static final String COPILOT = "copilot";
 
-    /** Every name the plan format accepts, in the order the README lists them. */
-    public static final List<String> NAMES = List.of(LOCAL, COPILOT, "claude", "codex", "gemini", "pi", "cursor");
-
     private Agents() {}
-
-    public static boolean isKnown(String name) {
-        return NAMES.contains(name);
-    }
 
     /**
      * The agent that runs {@code task}: {@code override} ({@code --agent}), else the task's, else the plan's, else

@@ -29,22 +29,38 @@ public final class PlanFiles {
      * Reads and validates the plan at {@code file}; problems name the file as it was given. Besides what
      * {@link #parse} checks, the file must be a regular file (or a link to one).
      */
-    public static Plan load(Path file) throws InvalidPlanException {
-        return parse(read(file), file.toString(), null);
+    public static Plan load(Path file, List<String> agentNames) throws InvalidPlanException {
+        return parse(read(file), file.toString(), null, agentNames);
     }
 
     /**
-     * {@link #load}, and the plan's working folder must exist: everything {@code run} refuses for the plan's sake
-     * before it starts, so that {@code validate} says it too. (Not part of {@link #load}: a plan whose folder is gone
-     * is still a plan, whose sessions {@code sessions clean} must not take for orphans.)
+     * {@link #load(Path, List)} accepting any agent name: for a plan planexec itself wrote, read back by a test. Every
+     * command, the store and recovery pass the agent names instead.
      */
-    public static Plan loadForRun(Path file) throws InvalidPlanException {
-        return parse(read(file), file.toString(), file);
+    public static Plan load(Path file) throws InvalidPlanException {
+        return load(file, null);
     }
 
-    /** Parses and validates plan JSON; {@code name} is the file name used in problem reports. */
+    /**
+     * {@link #load(Path, List)}, and the plan's working folder must exist: everything {@code run} refuses for the plan's sake
+     * before it starts, so that {@code validate} says it too. (Not part of {@link #load(Path, List)}: a plan whose folder is gone
+     * is still a plan, whose sessions {@code sessions clean} must not take for orphans.)
+     */
+    public static Plan loadForRun(Path file, List<String> agentNames) throws InvalidPlanException {
+        return parse(read(file), file.toString(), file, agentNames);
+    }
+
+    /**
+     * Parses and validates plan JSON; {@code name} is the file name used in problem reports, {@code agentNames} the
+     * agent names the plan may use (the agent registry's, from the caller), in the order a problem lists them.
+     */
+    public static Plan parse(byte[] json, String name, List<String> agentNames) throws InvalidPlanException {
+        return parse(json, name, null, agentNames);
+    }
+
+    /** {@link #parse(byte[], String, List)} accepting any agent name: as {@link #load(Path)}. */
     public static Plan parse(byte[] json, String name) throws InvalidPlanException {
-        return parse(json, name, null);
+        return parse(json, name, (List<String>) null);
     }
 
     /**
@@ -129,7 +145,8 @@ public final class PlanFiles {
     }
 
     /** {@code file}, when given, is where the plan was read from: its working folder is checked too. */
-    private static Plan parse(byte[] json, String name, Path file) throws InvalidPlanException {
+    private static Plan parse(byte[] json, String name, Path file, List<String> agentNames)
+            throws InvalidPlanException {
         if (json.length > PlanLimits.MAX_FILE_BYTES) {
             throw tooLarge(name);
         }
@@ -147,7 +164,7 @@ public final class PlanFiles {
         PlanReader reader = new PlanReader(problems, source);
         Plan plan = reader.read(document.root());
         if (plan != null) {
-            new PlanValidator(problems)
+            new PlanValidator(problems, agentNames)
                     .validate(plan, reader.taskPointers(), reader.unreadableSteps(), reader.unreadableId());
             if (file != null) {
                 checkWorkingDirectory(file, plan, problems);

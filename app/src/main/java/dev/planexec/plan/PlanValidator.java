@@ -16,9 +16,12 @@ import java.util.TreeSet;
  */
 final class PlanValidator {
     private final List<PlanProblem> problems;
+    private final List<String> agentNames;
 
-    PlanValidator(List<PlanProblem> problems) {
+    /** @param agentNames the agent names a plan may use, in the order a problem lists them; {@code null}: any name */
+    PlanValidator(List<PlanProblem> problems, List<String> agentNames) {
         this.problems = problems;
+        this.agentNames = agentNames;
     }
 
     /**
@@ -26,7 +29,7 @@ final class PlanValidator {
      * @param unreadableId whether a task's id was reported as not a string (dependencies may name it)
      */
     void validate(Plan plan, List<String> taskPointers, Set<String> unreadableSteps, boolean unreadableId) {
-        if (plan.agent() != null && !Agents.isKnown(plan.agent())) {
+        if (plan.agent() != null && !isKnown(plan.agent())) {
             problems.add(new PlanProblem("/agent", unknownAgent(plan.agent())));
         }
         Map<String, Integer> firstIndex = new HashMap<>();
@@ -40,7 +43,7 @@ final class PlanValidator {
                         at + "/id",
                         "duplicate task id \"" + task.id() + "\" (first used at " + taskPointers.get(earlier) + ")"));
             }
-            if (task.agent() != null && !Agents.isKnown(task.agent())) {
+            if (task.agent() != null && !isKnown(task.agent())) {
                 problems.add(new PlanProblem(at + "/agent", unknownAgent(task.agent())));
             }
             String agent = task.agent() != null ? task.agent() : plan.agent();
@@ -117,7 +120,11 @@ final class PlanValidator {
         }
     }
 
-    private static String unknownAgent(String name) {
-        return "unknown agent \"" + name + "\" (expected one of " + String.join(", ", Agents.NAMES) + ")";
+    private boolean isKnown(String agent) {
+        return agentNames == null || agentNames.contains(agent);
+    }
+
+    private String unknownAgent(String name) {
+        return "unknown agent \"" + name + "\" (expected one of " + String.join(", ", agentNames) + ")";
     }
 }

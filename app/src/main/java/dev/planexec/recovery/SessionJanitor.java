@@ -184,7 +184,7 @@ public final class SessionJanitor implements AutoCloseable {
     private Optional<Plan> plan(Path file) {
         return plans.computeIfAbsent(file, f -> {
             try {
-                return Optional.of(PlanFiles.load(f));
+                return Optional.of(PlanFiles.load(f, AgentRegistry.NAMES));
             } catch (InvalidPlanException e) {
                 return Optional.empty();
             }

@@ -9,6 +9,7 @@ import dev.planexec.plan.Agents;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -86,6 +87,15 @@ public final class AgentPool implements AutoCloseable {
             open.put(name, new UnreadyRuntime(name, e.getMessage(), runtime));
             return Optional.of(e.getMessage());
         }
+    }
+
+    /**
+     * The whole log of session {@code sessionId} of the agent {@code name} as text lines, without opening the backend
+     * (which would start its CLI); empty if that agent keeps none planexec can read.
+     */
+    public Optional<List<String>> transcript(String name, String sessionId) throws java.io.IOException {
+        var provider = registry.find(name);
+        return provider.isEmpty() ? Optional.empty() : provider.get().transcript(environment, sessionId);
     }
 
     /** The running backend called {@code name}, opening it if needed. */

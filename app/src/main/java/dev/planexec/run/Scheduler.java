@@ -671,7 +671,7 @@ public final class Scheduler {
     /** The plan as its file holds it now; the plan in memory if the file cannot be read. */
     private Plan savedPlan() {
         try {
-            return PlanFiles.load(store.file());
+            return PlanFiles.load(store.file(), store.agentNames());
         } catch (InvalidPlanException e) {
             return store.current();
         }

@@ -39,6 +39,9 @@ public final class PlanStore {
     private final ReentrantLock writer = new ReentrantLock();
     private final DiskChanges disk = new DiskChanges(Clock.systemUTC());
     private final RunStateFile runState;
+    /** The agent names a plan may use, from the caller (the agent registry's); {@code null}: any name. */
+    private final List<String> agentNames;
+
     private volatile Consumer<DiskEdit> edits = edit -> {};
     private Plan plan;
     private long version;
@@ -65,15 +68,29 @@ public final class PlanStore {
      */
     public record DiskEdit(List<String> notices, boolean tasksChanged) {}
 
-    /** A store for {@code plan}, which was read from {@code file} (or is to be written there). */
-    public PlanStore(Path file, Plan plan) {
+    /**
+     * A store for {@code plan}, which was read from {@code file} (or is to be written there); an edit of the file
+     * that names an agent not in {@code agentNames} is not valid.
+     */
+    public PlanStore(Path file, Plan plan, List<String> agentNames) {
         this.file = file;
         this.plan = plan;
         this.base = plan;
         this.start = plan;
-        this.runState = RunStateFile.of(file);
+        this.agentNames = agentNames;
+        this.runState = RunStateFile.of(file, agentNames);
         // A plan read from a file that then disappears is an edit under way, not a plan to write from scratch.
         this.everWritten = Files.exists(file);
+    }
+
+    /** The agent names a plan in this store may use ({@code null}: any name). */
+    public List<String> agentNames() {
+        return agentNames;
+    }
+
+    /** {@link #PlanStore(Path, Plan, List)} accepting any agent name in an edit: for tests. */
+    public PlanStore(Path file, Plan plan) {
+        this(file, plan, null);
     }
 
     /**
@@ -81,10 +98,12 @@ public final class PlanStore {
      * not valid then, merges that state into {@code loaded} (the plan file as it is now, valid), writes the result
      * and removes the run-state file.
      *
+     * @param agentNames the agent names a plan may use, as for {@link #PlanStore(Path, Plan, List)}
      * @param notices told what was applied, one line each
      */
-    public static PlanStore open(Path file, Plan loaded, Consumer<String> notices) throws SaveFailedException {
-        RunStateFile leftover = RunStateFile.of(file);
+    public static PlanStore open(Path file, Plan loaded, List<String> agentNames, Consumer<String> notices)
+            throws SaveFailedException {
+        RunStateFile leftover = RunStateFile.of(file, agentNames);
         Optional<RunStateFile.State> saved;
         try {
             saved = leftover.read();
@@ -93,7 +112,7 @@ public final class PlanStore {
                     "cannot apply " + leftover.path() + " (" + describe(e) + "); move it away to run without it", e);
         }
         PlanStore store =
-                new PlanStore(file, saved.map(RunStateFile.State::base).orElse(loaded));
+                new PlanStore(file, saved.map(RunStateFile.State::base).orElse(loaded), agentNames);
         if (saved.isEmpty()) {
             if (leftover.exists()) {
                 try {
@@ -307,7 +326,7 @@ public final class PlanStore {
         }
         byte[] bytes = ((DiskChanges.Look.Changed) seen).bytes();
         try {
-            return new Look.Valid(PlanFiles.parse(bytes, file.toString()), bytes);
+            return new Look.Valid(PlanFiles.parse(bytes, file.toString(), agentNames), bytes);
         } catch (InvalidPlanException e) {
             return new Look.Invalid(e.problems().get(0)
                     + (e.problems().size() > 1 ? " (and " + (e.problems().size() - 1) + " more)" : ""));
@@ -318,7 +337,7 @@ public final class PlanStore {
     private MergeOutcome merge(Plan theirs) {
         PlanMerge.Result result = PlanMerge.merge(start, base, theirs, plan);
         try {
-            PlanFiles.parse(PlanFiles.toJson(result.plan()), file.toString());
+            PlanFiles.parse(PlanFiles.toJson(result.plan()), file.toString(), agentNames);
         } catch (InvalidPlanException e) {
             return new MergeOutcome(result, e.problems().get(0) + " (in the plan the edit would make)");
         }

@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,14 +33,24 @@ public final class RunStateFile {
     private static final int FORMAT = 1;
 
     private final Path path;
+    private final List<String> agentNames;
 
-    private RunStateFile(Path path) {
+    private RunStateFile(Path path, List<String> agentNames) {
         this.path = path;
+        this.agentNames = agentNames;
     }
 
-    /** The run-state file of the plan at {@code planFile}: {@code PLAN.json.run-state} in the same folder. */
+    /**
+     * The run-state file of the plan at {@code planFile}: {@code PLAN.json.run-state} in the same folder; the plans it
+     * holds may name only {@code agentNames} ({@code null}: any name).
+     */
+    public static RunStateFile of(Path planFile, List<String> agentNames) {
+        return new RunStateFile(planFile.resolveSibling(planFile.getFileName() + ".run-state"), agentNames);
+    }
+
+    /** {@link #of(Path, List)} accepting any agent name: for tests. */
     public static RunStateFile of(Path planFile) {
-        return new RunStateFile(planFile.resolveSibling(planFile.getFileName() + ".run-state"));
+        return of(planFile, null);
     }
 
     public Path path() {
@@ -113,8 +124,8 @@ public final class RunStateFile {
             throw new IOException(path + " is not a planexec run-state file");
         }
         try {
-            Plan base = PlanFiles.parse(bytes(root, "base"), path + " (base)");
-            Plan run = PlanFiles.parse(bytes(root, "run"), path + " (run)");
+            Plan base = PlanFiles.parse(bytes(root, "base"), path + " (base)", agentNames);
+            Plan run = PlanFiles.parse(bytes(root, "run"), path + " (run)", agentNames);
             return Optional.of(new State(base, run, root.path("savedAt").asText()));
         } catch (InvalidPlanException e) {
             throw new IOException(String.join("; ", e.problems()), e);

@@ -17,6 +17,9 @@ import java.util.List;
  */
 final class ExecuteScreen {
     static final int MIN_WIDTH = 80;
+    /** The task list's tokens column: {@code 999.9k} and a space before it. */
+    private static final int TOKENS_WIDTH = 7;
+
     static final int MIN_HEIGHT = 24;
 
     private final Theme theme;
@@ -195,7 +198,9 @@ final class ExecuteScreen {
                 Math.max(4, width / 3),
                 view.tasks.stream().mapToInt(t -> t.task.id().length()).max().orElse(4));
         int agentWidth = view.mixedAgents ? 8 : 0;
-        int titleWidth = Math.max(0, width - 2 - idWidth - 1 - agentWidth - 7);
+        // Tokens only once some task has used any, so a plan on the local agent keeps its titles wide.
+        int tokensWidth = view.tasks.stream().anyMatch(t -> !t.task.usage().isNone()) ? TOKENS_WIDTH : 0;
+        int titleWidth = Math.max(0, width - 2 - idWidth - 1 - agentWidth - tokensWidth - 7);
         for (int r = 0; r < listHeight && state.listTop + r < rows.size(); r++) {
             RunView.Row row = rows.get(state.listTop + r);
             int y = top + r;
@@ -231,7 +236,8 @@ final class ExecuteScreen {
                 theme.selected(g, !state.outputFocused);
             }
             String line = Text.fit(t.id(), idWidth) + " " + Text.fit(t.title(), titleWidth)
-                    + (agentWidth > 0 ? " " + Text.fit(task.agent, agentWidth - 1) : "") + " "
+                    + (agentWidth > 0 ? " " + Text.fit(task.agent, agentWidth - 1) : "")
+                    + (tokensWidth > 0 ? " " + tokens(t, tokensWidth - 1) : "") + " "
                     + Text.fit(elapsed, 6);
             Cells.put(g, 2, y, Text.fit(line, width - 2));
         }
@@ -248,6 +254,12 @@ final class ExecuteScreen {
                     (state.listTop + 1) + "-" + Math.min(rows.size(), state.listTop + listHeight) + "/" + rows.size();
             g.putString(Math.max(0, width - more.length() - 1), top + listHeight - 1, more);
         }
+    }
+
+    /** A task's tokens, right-aligned: {@code 2.5k}, blank before it used any ({@link Usage#compact} is ASCII). */
+    private static String tokens(Task t, int width) {
+        String text = t.usage().isNone() ? "" : Usage.compact(t.usage().totalTokens());
+        return " ".repeat(Math.max(0, width - text.length())) + Text.fit(text, width);
     }
 
     static int rowOf(List<RunView.Row> rows, int taskIndex) {

@@ -190,8 +190,8 @@ final class KeyBindings {
                     .when(TuiApp::canOpen)
                     .keys(ch('o'))
                     .does(TuiApp::openSession),
-            bind(SCREEN, "v", "read the task's whole output in $PAGER (default less -R)", null, 9)
-                    .when(TuiApp::hasOutput)
+            bind(SCREEN, "v", "read the task's whole transcript in $PAGER (default less -R)", null, 9)
+                    .when(TuiApp::hasTranscript)
                     .keys(ch('v'))
                     .does(TuiApp::pager),
             bind(SCREEN, "d", "the task's diff (its branch against where it started) in $PAGER", null, 9)

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -104,6 +105,15 @@ public final class TuiApp {
 
     private Notifier notifier = new Notifier(false, Map.of(), s -> {});
 
+    /** Where the pager gets a session's whole log; none until {@link #transcripts} is called. */
+    private Transcripts transcripts = (agent, sessionId) -> Optional.empty();
+
+    /** A session's whole log as text lines, read from what its agent stored ({@code AgentPool.transcript}). */
+    @FunctionalInterface
+    public interface Transcripts {
+        Optional<List<String>> of(String agent, String sessionId) throws IOException;
+    }
+
     TuiApp(Screen screen, Plan plan, String agentOverride, Theme theme, Glyphs glyphs, Supplier<Instant> clock) {
         this.screen = screen;
         this.view = new RunView(plan, agentOverride, clock);
@@ -126,6 +136,11 @@ public final class TuiApp {
                 screen, plan, agentOverride, Theme.fromEnvironment(env), Glyphs.forCharset(charset), Instant::now);
         app.environment(env, notify, TuiApp::writeToStdout);
         return app;
+    }
+
+    /** Where {@code v} reads a session's whole log from. */
+    public void transcripts(Transcripts source) {
+        this.transcripts = source;
     }
 
     /** Where the pager and notifications come from, and where raw terminal text goes (tests record it). */
@@ -578,6 +593,11 @@ public final class TuiApp {
         return t != null && t.task.sessionId() != null;
     }
 
+    /** Output from this run, or a session whose log may hold earlier runs'. */
+    boolean hasTranscript() {
+        return hasOutput() || hasSession();
+    }
+
     boolean hasOutput() {
         TaskView t = selectedTask();
         return t != null && t.output.size() > 0;
@@ -623,7 +643,10 @@ public final class TuiApp {
         runInPlaceOfTheUi(command.get(), dir);
     }
 
-    /** {@code v}: the task's whole output as text in {@code $PAGER} (default {@code less -R}). */
+    /**
+     * {@code v}: the task's session's whole transcript as text in {@code $PAGER} (default {@code less -R}), every run
+     * of it; for an agent whose log planexec cannot read, or a task without a session, what this run saw.
+     */
     void pager() {
         TaskView t = selectedTask();
         java.nio.file.Path file = null;
@@ -633,7 +656,7 @@ public final class TuiApp {
                     ".txt",
                     java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                             java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            java.nio.file.Files.writeString(file, Transcript.of(t, glyphs));
+            java.nio.file.Files.writeString(file, transcriptOf(t));
             String pager = env.getOrDefault("PAGER", "");
             // $PAGER may hold arguments ("less -R"): the shell splits it, the file is passed as its own argument.
             runInPlaceOfTheUi(
@@ -650,6 +673,24 @@ public final class TuiApp {
                 }
             }
         }
+    }
+
+    private String transcriptOf(TaskView t) {
+        if (t.task.sessionId() == null) {
+            return Transcript.of(t, glyphs, null);
+        }
+        Optional<List<String>> whole;
+        try {
+            whole = transcripts.of(t.agent, t.task.sessionId());
+        } catch (IOException | RuntimeException e) {
+            return Transcript.of(
+                    t,
+                    glyphs,
+                    "cannot read the session's transcript (" + e.getMessage() + "); showing what this run saw");
+        }
+        return whole.isPresent()
+                ? Transcript.ofSession(t, whole.get(), glyphs)
+                : Transcript.of(t, glyphs, "no transcript for this agent; showing what this run saw");
     }
 
     /** {@code y}: the session id to the clipboard through the terminal (OSC 52), which works over SSH too. */

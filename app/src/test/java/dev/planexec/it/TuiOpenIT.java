@@ -48,12 +48,15 @@ class TuiOpenIT extends TuiInTmux {
             tmux.send("v");
             // The stand-in writes as it reads: wait for the whole transcript (its last line).
             TuiRunIT.Fixture.await(
-                    () -> read(dir.resolve("pager-got")).contains("exit code 0"), START, "the pager to get the output");
+                    () -> read(dir.resolve("pager-got")).contains("== turn completed"),
+                    START,
+                    "the pager to get the session's transcript");
             String paged = Files.readString(dir.resolve("pager-got"));
             assertTrue(paged.startsWith("args: --flag /"), paged);
             assertTrue(paged.contains("local-one · Says hello"), paged);
-            assertTrue(paged.contains("hello from the step"), paged);
-            assertTrue(paged.contains("▶ step 1/1"), "the output as text, markers spelled out:\n" + paged);
+            // The session's own log, as the local agent stored it: the step's command, its output, its exit code.
+            assertTrue(paged.contains("\n== session planexec-"), "the session log, not the screen's lines:\n" + paged);
+            assertTrue(paged.contains("\n$ echo hello from the step\n  hello from the step\n[exit 0, "), paged);
             String back = tmux.awaitScreen(
                     s -> s.contains("FINISHED: all done") && s.contains("│ local-one · Says hello"),
                     START,
@@ -65,6 +68,21 @@ class TuiOpenIT extends TuiInTmux {
                     s -> s.contains("│ reviewed · Reviewed by Claude") && s.contains(" o open "),
                     START,
                     "the claude task selected, o offered");
+            // Claude's log is not one planexec reads: the pager says so and shows what this run saw.
+            Files.delete(dir.resolve("pager-got"));
+            tmux.send("v");
+            TuiRunIT.Fixture.await(
+                    () -> read(dir.resolve("pager-got")).contains("showing what this run saw"),
+                    START,
+                    "the pager to get the fallback");
+            assertTrue(
+                    read(dir.resolve("pager-got"))
+                            .contains("[no transcript for this agent; showing what this run saw]"),
+                    read(dir.resolve("pager-got")));
+            tmux.awaitScreen(
+                    s -> s.contains("FINISHED: all done") && s.contains("│ reviewed · Reviewed by Claude"),
+                    START,
+                    "the UI back after the second pager");
             tmux.send("o");
             TuiRunIT.Fixture.await(
                     () -> read(dir.resolve("claude-got")).contains(work.toString()), START, "the CLI to run");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.testing.CommandRunner;
 import dev.planexec.testing.CommandRunner.Result;
 import java.io.ByteArrayOutputStream;
@@ -130,7 +131,7 @@ class PlanFuzzTest {
         Files.write(plan, c.bytes());
         List<String> lines;
         try {
-            PlanFiles.loadForRun(plan);
+            PlanFiles.loadForRun(plan, AgentRegistry.NAMES);
             return c.kind().alwaysRefused ? "loaded" : null;
         } catch (InvalidPlanException e) {
             lines = e.problems();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.testing.CommandRunner;
 import dev.planexec.testing.CommandRunner.Result;
 import dev.planexec.testing.Plans;
@@ -236,7 +237,8 @@ class PlanRefusalTest {
     void a_missing_working_folder_is_a_problem_of_the_plan_at_its_place() throws Exception {
         Path plan = Plans.write(tmp, "p.json", "{\n  \"workingDirectory\": \"nope\",\n  \"tasks\": []\n}\n");
 
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.loadForRun(plan));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.loadForRun(plan, AgentRegistry.NAMES));
 
         assertEquals(
                 List.of(plan + ":2:23: workingDirectory \"nope\" is not a folder (it is relative to the plan file's"

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.testing.BadPlans;
 import dev.planexec.testing.Plans;
 import java.nio.charset.StandardCharsets;
@@ -185,7 +186,8 @@ class PlanValidationTest {
 
     private static List<String> problemsOf(String json, String name) {
         InvalidPlanException e = assertThrows(
-                InvalidPlanException.class, () -> PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), name));
+                InvalidPlanException.class,
+                () -> PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), name, AgentRegistry.NAMES));
         return e.problems();
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
@@ -52,6 +53,26 @@ class PlanStoreEditsTest {
                 List.of(file + " was changed on disk; taken in: task \"b\": title"),
                 told.get(0).notices());
         assertFalse(told.get(0).tasksChanged());
+    }
+
+    @Test
+    void an_edit_naming_an_unknown_agent_is_not_taken_in_and_is_said_at_its_place() throws Exception {
+        Path file = Plans.local("p").task("a", "true").task("b", "true").writeTo(dir);
+        PlanStore store = store(file);
+        ObjectNode root = (ObjectNode) Plans.tree(file);
+        ((ObjectNode) root.get("tasks").get(1)).put("agent", "robot");
+        byte[] edited = JSON.writeValueAsBytes(root);
+        Files.write(file, edited);
+
+        store.update(p -> p.withTask("a", t -> t.starting("s-a", Timestamps.now())));
+
+        assertArrayEquals(edited, Files.readAllBytes(file));
+        assertTrue(store.diverted());
+        assertEquals(null, store.current().task("b").orElseThrow().agent());
+        String said = told.get(0).notices().get(0);
+        assertTrue(
+                said.matches(java.util.regex.Pattern.quote(file.toString()) + ":\\d+:\\d+: unknown agent \"robot\" .*"),
+                said);
     }
 
     @Test
@@ -125,7 +146,7 @@ class PlanStoreEditsTest {
         Files.write(file, JSON.writeValueAsBytes(root));
 
         List<String> notes = new ArrayList<>();
-        PlanStore next = PlanStore.open(file, Plans.load(file), notes::add);
+        PlanStore next = PlanStore.open(file, Plans.load(file), AgentRegistry.NAMES, notes::add);
 
         Plan onDisk = Plans.load(file);
         assertEquals(TaskStatus.DONE, onDisk.task("a").orElseThrow().status());
@@ -164,7 +185,7 @@ class PlanStoreEditsTest {
     }
 
     private PlanStore store(Path file) {
-        PlanStore store = new PlanStore(file, Plans.load(file));
+        PlanStore store = new PlanStore(file, Plans.load(file), AgentRegistry.NAMES);
         store.onDiskEdit(told::add);
         return store;
     }

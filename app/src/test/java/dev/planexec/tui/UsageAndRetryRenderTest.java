@@ -5,6 +5,8 @@ import static dev.planexec.tui.TuiFixtures.everyState;
 import static dev.planexec.tui.TuiFixtures.output;
 import static dev.planexec.tui.TuiFixtures.silent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.planexec.agent.AgentEvent;
 import dev.planexec.plan.Plan;
@@ -39,6 +41,44 @@ class UsageAndRetryRenderTest {
                     " planexec · Demo site · local            1/5 done · 1 failed · 2.5k tok · 00:00",
                     ScreenAssert.line(tui.vt, 0));
             ScreenAssert.assertShows(tui.vt, "│ tokens 2.0k in, 500 out, 1.0k cached, $0.25");
+        }
+    }
+
+    @Test
+    void the_task_list_shows_each_tasks_tokens_once_some_task_has_used_any() {
+        Plan plan = demoPlan();
+        try (VirtualTui tui = VirtualTui.open(plan, 80, 24)) {
+            tui.begin(List.of(), silent(dir));
+            everyState(tui, plan);
+            String before = ScreenAssert.line(tui.vt, ScreenAssert.rowOf(tui.vt, "build"));
+            assertFalse(before.contains(" tok"), before);
+
+            tui.post(output("build", new AgentEvent.Usage(1200, 300, 1000, null)));
+            tui.post(output("build", new AgentEvent.Usage(800, 200, 0, 0.25)));
+            tui.render();
+
+            String build = ScreenAssert.line(tui.vt, ScreenAssert.rowOf(tui.vt, "build"));
+            assertTrue(build.matches(".*build .* 2\\.5k +\\S*.*"), build);
+            // The other tasks have used none: their tokens column is blank, the titles keep their place.
+            String setup = ScreenAssert.line(tui.vt, ScreenAssert.rowOf(tui.vt, "setup"));
+            assertFalse(setup.matches(".*\\d(\\.\\d)?k .*"), setup);
+        }
+    }
+
+    @Test
+    void the_tokens_column_is_ascii_in_ascii_mode() {
+        Plan plan = demoPlan();
+        try (VirtualTui tui = VirtualTui.open(plan, 80, 24, new Theme(false), Glyphs.ASCII)) {
+            tui.begin(List.of(), silent(dir));
+            everyState(tui, plan);
+            tui.post(output("build", new AgentEvent.Usage(12_000, 345, 0, null)));
+            tui.render();
+
+            String build = ScreenAssert.line(tui.vt, ScreenAssert.rowOf(tui.vt, "build"));
+            assertTrue(build.contains(" 12.3k "), build);
+            for (String line : ScreenAssert.lines(tui.vt)) {
+                assertTrue(line.chars().allMatch(c -> c < 128), line);
+            }
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * own, reading its stream, keeping its last stderr lines, stopping its process tree, planexec's records of its
  * sessions) is in {@link CliRuntime} and {@link CliSession}.
  *
- * <p>A subclass is a provider listed in {@code META-INF/services/dev.planexec.agent.AgentProvider}.
+ * <p>A subclass is a provider named in {@link dev.planexec.agent.AgentRegistry}'s table.
  */
 public abstract class CliAgent implements AgentProvider {
     /**

@@ -38,6 +38,13 @@ public final class CopilotAgentProvider implements AgentProvider {
         return servers.isEmpty() ? CopilotRuntime.open(environment) : CopilotServers.open(environment, servers);
     }
 
+    /** The CLI's own log of the session ({@link CopilotTranscript}), read from its home, the CLI not started. */
+    @Override
+    public Optional<List<String>> transcript(AgentEnvironment environment, String sessionId)
+            throws java.io.IOException {
+        return CopilotTranscript.of(CopilotSettings.sessionStateDir(environment.env()), sessionId);
+    }
+
     @Override
     public Optional<NpmCli> npm() {
         return Optional.of(NPM);

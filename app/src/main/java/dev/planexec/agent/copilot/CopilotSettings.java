@@ -161,6 +161,11 @@ final class CopilotSettings {
         return copilotHome;
     }
 
+    /** Where the CLI keeps its sessions' files for this environment, read without starting it. */
+    static Path sessionStateDir(Map<String, String> env) {
+        return copilotHome(env).resolve("session-state");
+    }
+
     /** Where the CLI keeps one session's files. */
     Path sessionStateDir() {
         return copilotHome.resolve("session-state");
