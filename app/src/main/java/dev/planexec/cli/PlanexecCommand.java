@@ -59,6 +59,7 @@ public final class PlanexecCommand implements Runnable {
         all.put("list", ListCommand.class);
         all.put("sessions", SessionsCommand.class);
         all.put("reset", ResetCommand.class);
+        all.put("land", LandCommand.class);
         all.put("agents", AgentsCommand.class);
         all.put("completion", CompletionCommand.class);
         return Collections.unmodifiableMap(all);

@@ -2,9 +2,12 @@ package dev.planexec.cli;
 
 import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentRegistry;
+import dev.planexec.isolation.IsolationException;
+import dev.planexec.isolation.Isolations;
 import dev.planexec.plan.Plan;
 import dev.planexec.recovery.PlanReset;
 import dev.planexec.run.AgentPool;
+import dev.planexec.run.Scheduler;
 import dev.planexec.store.PlanLock;
 import dev.planexec.store.PlanLockedException;
 import dev.planexec.store.PlanStore;
@@ -35,6 +38,25 @@ final class ResetCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "ID", description = "Reset only this task (repeatable).")
     List<String> tasks = List.of();
 
+    @Option(
+            names = "--force",
+            description = "Remove task branches and worktrees even when they hold work not on planexec/<plan-id>.")
+    boolean force;
+
+    /** The worktree isolation of a plan whose tasks have worktrees; none if they have none. */
+    private Isolations isolations(PlanStore store) {
+        Plan current = store.current();
+        if (current.tasks().stream().noneMatch(t -> t.worktree() != null)) {
+            return null;
+        }
+        return Isolations.choose(
+                current,
+                Scheduler.workingDirectory(store),
+                parent.context.stateDir().root(),
+                "worktree",
+                t -> true);
+    }
+
     @Override
     public Integer call() {
         CliContext context = parent.context;
@@ -50,14 +72,16 @@ final class ResetCommand implements Callable<Integer> {
                         new AgentEnvironment(context.stateDir().root(), context.env(), null),
                         null)) {
             PlanStore store = new PlanStore(plan, PlanLoading.loadToSave(plan), AgentRegistry.NAMES);
-            int removed = PlanReset.reset(
-                    store, agents, Set.copyOf(tasks), n -> context.err().println(ControlChars.visible(n)));
+            int removed = PlanReset.reset(store, agents, isolations(store), force, Set.copyOf(tasks), n -> context.err()
+                    .println(ControlChars.visible(n)));
             int count = tasks.isEmpty() ? loaded.tasks().size() : tasks.size();
             context.out()
                     .printf(
                             "%s: %d task%s back to pending, %d session%s removed%n",
                             plan, count, count == 1 ? "" : "s", removed, removed == 1 ? "" : "s");
             return ExitCodes.OK;
+        } catch (IsolationException e) {
+            throw PlanexecException.invalidInput(plan + ": " + ControlChars.visible(e.getMessage()));
         } catch (PlanLockedException e) {
             throw PlanexecException.locked(e.getMessage());
         } catch (SaveFailedException e) {

@@ -1,6 +1,7 @@
 package dev.planexec.cli;
 
 import dev.planexec.agent.AgentRegistry;
+import dev.planexec.text.ControlChars;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,6 +67,14 @@ final class RunCommand implements Callable<Integer> {
     String onOrphans;
 
     @Option(
+            names = "--isolation",
+            paramLabel = "KIND",
+            description = "worktree: each task in its own git worktree and branch, merged into planexec/<plan-id>;"
+                    + " none: every task in the plan's working directory. Overrides the plan's \"isolation\""
+                    + " (default: worktree for a plan with prompt-driven tasks in a git repository, else none).")
+    String isolation;
+
+    @Option(
             names = "--no-notify",
             description = "No bell or desktop notification when the run ends, a task fails or the recovery dialog "
                     + "waits (also: PLANEXEC_NOTIFY=0).")
@@ -73,6 +82,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (isolation != null && !isolation.equals("worktree") && !isolation.equals("none")) {
+            throw PlanexecException.invalidInput(
+                    "--isolation: must be worktree or none, not \"" + ControlChars.visible(isolation) + "\"");
+        }
         if (agent != null && !AgentRegistry.NAMES.contains(agent)) {
             throw PlanexecException.invalidInput("--agent: unknown agent \"" + agent + "\" (expected one of "
                     + String.join(", ", AgentRegistry.NAMES) + ")");
@@ -83,6 +96,6 @@ final class RunCommand implements Callable<Integer> {
         OrphanPolicy policy = OrphanPolicy.parse(onOrphans);
         return new RunWorkflow(parent.context)
                 .run(new RunWorkflow.Request(
-                        plan, agent, concurrency, policy, plain, model, copilotServers.urls, !noNotify));
+                        plan, agent, concurrency, policy, plain, model, copilotServers.urls, !noNotify, isolation));
     }
 }

@@ -7,6 +7,8 @@ import dev.planexec.agent.AgentRegistry;
 import dev.planexec.agent.copilot.ServerAddresses;
 import dev.planexec.console.LinePrinter;
 import dev.planexec.console.OrphanPrompt;
+import dev.planexec.isolation.IsolationException;
+import dev.planexec.isolation.Isolations;
 import dev.planexec.plan.Agents;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
@@ -26,6 +28,7 @@ import dev.planexec.store.PlanStore;
 import dev.planexec.store.RunStateFile;
 import dev.planexec.store.SaveFailedException;
 import dev.planexec.store.StateDir;
+import dev.planexec.text.ControlChars;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -51,6 +54,7 @@ final class RunWorkflow {
      * @param model {@code --model}: the model prompt-driven agents ask for, or {@code null} for their default
      * @param copilotUrls {@code --copilot-url}: Copilot servers, {@code HOST:PORT}; empty for none given
      * @param notifications the full-screen UI rings and notifies when the run needs the user ({@code --no-notify}: not)
+     * @param isolation {@code --isolation}: {@code worktree}, {@code none}, or {@code null} for the plan's own
      */
     record Request(
             Path planFile,
@@ -60,7 +64,8 @@ final class RunWorkflow {
             boolean plain,
             String model,
             List<String> copilotUrls,
-            boolean notifications) {}
+            boolean notifications,
+            String isolation) {}
 
     int run(Request request) {
         Plan plan = load(request.planFile());
@@ -81,10 +86,11 @@ final class RunWorkflow {
             PlanStore store = PlanStore.open(request.planFile(), plan, AgentRegistry.NAMES, printer::note);
             plan = store.current();
             openAgents(plan, agents, printer);
+            Isolations isolations = isolations(request, store, agents, state);
             log.info("run " + request.planFile().toAbsolutePath() + " (pid "
                     + ProcessHandle.current().pid() + ")");
 
-            Recovery recovery = new Recovery(store, agents);
+            Recovery recovery = new Recovery(store, agents, isolations);
             recovery.resetSessionless();
             List<Orphan> orphans = findOrphans(recovery);
             boolean fullScreen = context.interactive() && !request.plain();
@@ -97,10 +103,10 @@ final class RunWorkflow {
             }
             if (fullScreen) {
                 return new TuiRun(context, log)
-                        .run(request, store, agents, askOnScreen ? orphans : List.of(), recovered);
+                        .run(request, store, agents, isolations, askOnScreen ? orphans : List.of(), recovered);
             }
             RunOptions options = new RunOptions(request.concurrency(), recovered.resume(), recovered.held(), true);
-            Scheduler scheduler = new Scheduler(store, agents, options, printer, log);
+            Scheduler scheduler = new Scheduler(store, agents, options, printer, log, isolations);
             RunSummary summary;
             try (GracefulStop stop = new GracefulStop(scheduler, printer::note).install()) {
                 summary = scheduler.run();
@@ -114,6 +120,24 @@ final class RunWorkflow {
             };
         } catch (SaveFailedException e) {
             throw PlanexecException.failed(e.getMessage() + "; the plan file keeps its last saved state");
+        }
+    }
+
+    /**
+     * Which isolation the run's tasks get; a plan that asks for worktrees where there can be none is refused here,
+     * before anything runs.
+     */
+    private static Isolations isolations(Request request, PlanStore store, AgentPool agents, StateDir state) {
+        Plan plan = store.current();
+        try {
+            return Isolations.choose(
+                    plan,
+                    Scheduler.workingDirectory(store),
+                    state.root(),
+                    request.isolation(),
+                    task -> !Agents.LOCAL.equals(agents.agentFor(plan, task)));
+        } catch (IsolationException e) {
+            throw PlanexecException.invalidInput(request.planFile() + ": " + ControlChars.visible(e.getMessage()));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.planexec.cli;
 import com.googlecode.lanterna.screen.Screen;
 import dev.planexec.agent.process.ProcessReaper;
 import dev.planexec.console.LinePrinter;
+import dev.planexec.isolation.Isolations;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import dev.planexec.recovery.Orphan;
@@ -39,6 +40,7 @@ final class TuiRun {
             RunWorkflow.Request request,
             PlanStore store,
             AgentPool agents,
+            Isolations isolations,
             List<Orphan> toAsk,
             RecoveryResult alreadySettled) {
         Charset charset = context.utf8() ? java.nio.charset.StandardCharsets.UTF_8 : Charset.defaultCharset();
@@ -63,11 +65,12 @@ final class TuiRun {
                 Plan before = store.current();
                 RecoveryResult settled = choices.isEmpty()
                         ? alreadySettled
-                        : new Recovery(store, agents)
+                        : new Recovery(store, agents, isolations)
                                 .apply(choices, note -> app.listener().onEvent(new RunEvent.Notice(null, note)));
                 publishChanges(before, store.current(), app.listener());
                 RunOptions options = new RunOptions(request.concurrency(), settled.resume(), settled.held(), true);
-                return new TuiApp.Started(new Scheduler(store, agents, options, app.listener(), log), settled.held());
+                return new TuiApp.Started(
+                        new Scheduler(store, agents, options, app.listener(), log, isolations), settled.held());
             });
         } catch (IOException | RuntimeException | Error e) {
             restore(screen);

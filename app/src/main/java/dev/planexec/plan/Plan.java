@@ -15,6 +15,10 @@ import java.util.function.UnaryOperator;
  * @param retries how many times a task's transient failure is retried ({@code "retries"}), or {@code null} for the
  *     default, {@link dev.planexec.plan.Plan#DEFAULT_RETRIES}
  * @param retryDelaySeconds the first retry's delay ({@code "retryDelaySeconds"}), or {@code null} for the default
+ * @param isolation {@code worktree}, {@code none}, or {@code null} for the default (see README "Isolation")
+ * @param worktreeFiles untracked files (paths relative to the repository's top folder, such as {@code .env}) copied
+ *     into each new worktree
+ * @param gitBase the commit and branch the plan's first isolated run started from; {@code null} until then
  * @param source the file the plan was read from, whose bytes a save edits (see {@link PlanSource}); {@code null} if
  *     made in code
  */
@@ -29,6 +33,9 @@ public record Plan(
         List<Task> tasks,
         Integer retries,
         Integer retryDelaySeconds,
+        String isolation,
+        List<String> worktreeFiles,
+        GitBase gitBase,
         PlanSource source) {
 
     /** A transient failure is retried once unless the plan or task says otherwise. */
@@ -38,6 +45,37 @@ public record Plan(
 
     public Plan {
         tasks = List.copyOf(tasks);
+        worktreeFiles = worktreeFiles == null ? List.of() : List.copyOf(worktreeFiles);
+    }
+
+    /** A plan without isolation fields. */
+    public Plan(
+            String id,
+            String name,
+            String description,
+            String createdAt,
+            String updatedAt,
+            String agent,
+            String workingDirectory,
+            List<Task> tasks,
+            Integer retries,
+            Integer retryDelaySeconds,
+            PlanSource source) {
+        this(
+                id,
+                name,
+                description,
+                createdAt,
+                updatedAt,
+                agent,
+                workingDirectory,
+                tasks,
+                retries,
+                retryDelaySeconds,
+                null,
+                List.of(),
+                null,
+                source);
     }
 
     /** A plan with the default retries. */
@@ -94,6 +132,9 @@ public record Plan(
                 newTasks,
                 retries,
                 retryDelaySeconds,
+                isolation,
+                worktreeFiles,
+                gitBase,
                 source);
     }
 
@@ -109,6 +150,28 @@ public record Plan(
                 tasks,
                 retries,
                 retryDelaySeconds,
+                isolation,
+                worktreeFiles,
+                gitBase,
+                source);
+    }
+
+    /** The plan with its recorded git base: written ahead, before the integration branch is made from it. */
+    public Plan withGitBase(GitBase base) {
+        return new Plan(
+                id,
+                name,
+                description,
+                createdAt,
+                updatedAt,
+                agent,
+                workingDirectory,
+                tasks,
+                retries,
+                retryDelaySeconds,
+                isolation,
+                worktreeFiles,
+                base,
                 source);
     }
 

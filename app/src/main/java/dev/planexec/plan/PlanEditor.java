@@ -1,7 +1,6 @@
 package dev.planexec.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -44,9 +43,9 @@ final class PlanEditor {
         Plan read = source.read();
         Map<String, JsonNode> changes = new LinkedHashMap<>();
         for (String field : PlanWriter.PLAN_FIELDS) {
-            String now = PlanWriter.planField(plan, field);
+            JsonNode now = PlanWriter.planField(plan, field);
             if (!Objects.equals(now, PlanWriter.planField(read, field))) {
-                changes.put(field, now == null ? null : TextNode.valueOf(now));
+                changes.put(field, now);
             }
         }
         int tasksAt = span.indexOf("tasks");

@@ -96,6 +96,9 @@ final class PlanReader {
                 tasks,
                 wholeNumber(object, "retries", "", 0),
                 wholeNumber(object, "retryDelaySeconds", "", 0),
+                isolation(object, ""),
+                worktreeFiles(object),
+                gitBase(object),
                 source);
         source.read(plan);
         return plan;
@@ -159,6 +162,8 @@ final class PlanReader {
                 wholeNumber(object, "retryDelaySeconds", at, 0),
                 usage(object, at),
                 new RetryState(strings(object, "attemptErrors", at), nullableString(object, "nextAttemptAt", at)),
+                isolation(object, at),
+                worktree(object, at),
                 object);
     }
 
@@ -211,6 +216,48 @@ final class PlanReader {
         }
         problems.add(new PlanProblem(at + "/usage/" + field, "\"" + field + "\" must be a whole number of at least 0"));
         return 0;
+    }
+
+    private String isolation(ObjectNode object, String at) {
+        String value = string(object, "isolation", at);
+        if (value != null && !value.equals("worktree") && !value.equals("none")) {
+            problems.add(new PlanProblem(
+                    at + "/isolation", "\"isolation\" must be \"worktree\" or \"none\", not \"" + value + "\""));
+            return null;
+        }
+        return value;
+    }
+
+    /** Paths inside the repository only: a plan must not make planexec copy {@code /etc/shadow} or {@code ../x}. */
+    private List<String> worktreeFiles(ObjectNode object) {
+        List<String> files = strings(object, "worktreeFiles", "");
+        for (int i = 0; i < files.size(); i++) {
+            String file = files.get(i);
+            java.nio.file.Path path = java.nio.file.Path.of(file).normalize();
+            if (file.isBlank() || path.isAbsolute() || path.startsWith("..") || file.startsWith(".git/")) {
+                problems.add(new PlanProblem(
+                        "/worktreeFiles/" + i,
+                        "\"worktreeFiles\" holds paths inside the repository, such as \".env\", not \"" + file + "\""));
+            }
+        }
+        return files;
+    }
+
+    private GitBase gitBase(ObjectNode object) {
+        Map<String, String> base = stringMap(object, "gitBase", "");
+        return base.isEmpty() ? null : new GitBase(base.get("commit"), base.get("branch"));
+    }
+
+    private TaskWorktree worktree(ObjectNode object, String at) {
+        Map<String, String> worktree = stringMap(object, "worktree", at);
+        if (worktree.isEmpty()) {
+            return null;
+        }
+        if (worktree.get("path") == null || worktree.get("branch") == null) {
+            problems.add(new PlanProblem(at + "/worktree", "\"worktree\" needs a \"path\" and a \"branch\""));
+            return null;
+        }
+        return new TaskWorktree(worktree.get("path"), worktree.get("branch"), worktree.get("startCommit"));
     }
 
     private List<Step> steps(ObjectNode task, String at) {

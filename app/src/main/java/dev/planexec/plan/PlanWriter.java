@@ -45,11 +45,22 @@ final class PlanWriter {
             "retryDelaySeconds",
             "usage",
             "attemptErrors",
-            "nextAttemptAt");
+            "nextAttemptAt",
+            "isolation",
+            "worktree");
 
     /** The plan's fields planexec knows, but {@code tasks}. */
-    static final List<String> PLAN_FIELDS =
-            List.of("id", "name", "description", "createdAt", "updatedAt", "agent", "workingDirectory");
+    static final List<String> PLAN_FIELDS = List.of(
+            "id",
+            "name",
+            "description",
+            "createdAt",
+            "updatedAt",
+            "agent",
+            "workingDirectory",
+            "isolation",
+            "worktreeFiles",
+            "gitBase");
 
     private PlanWriter() {}
 
@@ -68,7 +79,10 @@ final class PlanWriter {
     private static ObjectNode freshPlan(Plan plan) {
         Map<String, JsonNode> known = new LinkedHashMap<>();
         for (String field : PLAN_FIELDS) {
-            optional(known, field, planField(plan, field), null);
+            JsonNode value = planField(plan, field);
+            if (value != null) {
+                known.put(field, value);
+            }
         }
         if (plan.retries() != null) {
             known.put("retries", IntNode.valueOf(plan.retries()));
@@ -124,6 +138,10 @@ final class PlanWriter {
                 known.put(field, NullNode.instance);
             }
         }
+        optional(known, "isolation", task.isolation(), source);
+        if (task.worktree() != null || has(source, "worktree")) {
+            known.put("worktree", worktree(task.worktree()));
+        }
         return merge(source, known);
     }
 
@@ -159,21 +177,46 @@ final class PlanWriter {
                         ? null
                         : strings(task.retryState().attemptErrors());
             case "nextAttemptAt" -> text(task.retryState().nextAttemptAt());
+            case "isolation" -> text(task.isolation());
+            case "worktree" -> task.worktree() == null ? null : worktree(task.worktree());
             default -> throw new IllegalArgumentException("not a task field: " + field);
         };
     }
 
-    static String planField(Plan plan, String field) {
+    /** One known field of the plan as JSON, or {@code null} for a field the plan does not have. */
+    static JsonNode planField(Plan plan, String field) {
         return switch (field) {
-            case "id" -> plan.id();
-            case "name" -> plan.name();
-            case "description" -> plan.description();
-            case "createdAt" -> plan.createdAt();
-            case "updatedAt" -> plan.updatedAt();
-            case "agent" -> plan.agent();
-            case "workingDirectory" -> plan.workingDirectory();
+            case "id" -> text(plan.id());
+            case "name" -> text(plan.name());
+            case "description" -> text(plan.description());
+            case "createdAt" -> text(plan.createdAt());
+            case "updatedAt" -> text(plan.updatedAt());
+            case "agent" -> text(plan.agent());
+            case "workingDirectory" -> text(plan.workingDirectory());
+            case "isolation" -> text(plan.isolation());
+            case "worktreeFiles" -> plan.worktreeFiles().isEmpty() ? null : strings(plan.worktreeFiles());
+            case "gitBase" -> plan.gitBase() == null ? null : gitBase(plan.gitBase());
             default -> throw new IllegalArgumentException("not a plan field: " + field);
         };
+    }
+
+    private static ObjectNode gitBase(GitBase base) {
+        ObjectNode object = NODES.objectNode();
+        object.put("commit", base.commit());
+        if (base.branch() != null) {
+            object.put("branch", base.branch());
+        }
+        return object;
+    }
+
+    private static ObjectNode worktree(TaskWorktree worktree) {
+        ObjectNode object = NODES.objectNode();
+        object.put("path", worktree.path());
+        object.put("branch", worktree.branch());
+        if (worktree.startCommit() != null) {
+            object.put("startCommit", worktree.startCommit());
+        }
+        return object;
     }
 
     /** {@code source}'s fields in their order, the known ones with their current values; then the new known ones. */

@@ -18,6 +18,8 @@ import java.util.Map;
  *     for the plan's default
  * @param retryDelaySeconds the first retry's delay (the task's own {@code "retryDelaySeconds"}), or {@code null}
  * @param usage tokens and cost of every turn and attempt of the task
+ * @param isolation this task's {@code worktree} or {@code none}, overriding the plan's; {@code null} if not set
+ * @param worktree the task's worktree and branch, written ahead before they exist; {@code null} if it has none
  * @param retryState the errors of failed attempts and when the next one is due
  * @param source the JSON object the task was read from, so fields planexec does not know, and their order, survive
  *     every save; {@code null} for a task made in code
@@ -44,6 +46,8 @@ public record Task(
         Integer retryDelaySeconds,
         Usage usage,
         RetryState retryState,
+        String isolation,
+        TaskWorktree worktree,
         ObjectNode source) {
 
     /** How many notes a task keeps; older ones are dropped so a long-lived plan does not grow without bound. */
@@ -99,6 +103,57 @@ public record Task(
                 null,
                 Usage.NONE,
                 RetryState.NONE,
+                null,
+                null,
+                source);
+    }
+
+    /** A task without isolation fields (as before worktrees). */
+    public Task(
+            String id,
+            String title,
+            String description,
+            List<String> acceptanceCriteria,
+            List<String> dependsOn,
+            List<Step> steps,
+            TaskStatus status,
+            String sessionId,
+            String agentResult,
+            String agent,
+            String startedAt,
+            String finishedAt,
+            int attempts,
+            String error,
+            Map<String, String> sessionContext,
+            List<String> notes,
+            Integer retries,
+            Integer retryDelaySeconds,
+            Usage usage,
+            RetryState retryState,
+            ObjectNode source) {
+        this(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                status,
+                sessionId,
+                agentResult,
+                agent,
+                startedAt,
+                finishedAt,
+                attempts,
+                error,
+                sessionContext,
+                notes,
+                retries,
+                retryDelaySeconds,
+                usage,
+                retryState,
+                null,
+                null,
                 source);
     }
 
@@ -125,6 +180,8 @@ public record Task(
                 null,
                 Usage.NONE,
                 RetryState.NONE,
+                null,
+                null,
                 null);
     }
 
@@ -194,7 +251,8 @@ public record Task(
     /** As if it never ran: what {@code planexec reset} does. Only the user's fields remain. */
     public Task cleared() {
         return run(TaskStatus.PENDING, null, null, null, null, 0, null, Map.of(), List.of())
-                .with(Usage.NONE, RetryState.NONE);
+                .with(Usage.NONE, RetryState.NONE)
+                .withWorktree(null);
     }
 
     /** This task having used {@code more} as well. */
@@ -267,7 +325,36 @@ public record Task(
                         other.error,
                         other.sessionContext,
                         other.notes)
-                .with(other.usage, other.retryState);
+                .with(other.usage, other.retryState)
+                .withWorktree(other.worktree);
+    }
+
+    /** The task with its worktree and branch: saved before they are created (write-ahead), {@code null} once gone. */
+    public Task withWorktree(TaskWorktree newWorktree) {
+        return new Task(
+                id,
+                title,
+                description,
+                acceptanceCriteria,
+                dependsOn,
+                steps,
+                status,
+                sessionId,
+                agentResult,
+                agent,
+                startedAt,
+                finishedAt,
+                attempts,
+                error,
+                sessionContext,
+                notes,
+                retries,
+                retryDelaySeconds,
+                usage,
+                retryState,
+                isolation,
+                newWorktree,
+                source);
     }
 
     /** This task with other usage and retry state (run fields too). */
@@ -293,6 +380,8 @@ public record Task(
                 retryDelaySeconds,
                 newUsage,
                 newRetryState,
+                isolation,
+                worktree,
                 source);
     }
 
@@ -329,6 +418,8 @@ public record Task(
                 usage,
                 // Only waitingToRetry sets a next attempt; every other change of the run's state ends the wait.
                 retryState.withoutNextAttempt(),
+                isolation,
+                worktree,
                 source);
     }
 }

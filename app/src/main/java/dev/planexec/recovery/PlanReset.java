@@ -1,11 +1,14 @@
 package dev.planexec.recovery;
 
 import dev.planexec.agent.AgentException;
+import dev.planexec.isolation.IsolationException;
+import dev.planexec.isolation.Isolations;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import dev.planexec.run.AgentPool;
 import dev.planexec.store.PlanStore;
 import dev.planexec.store.SaveFailedException;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -20,7 +23,43 @@ public final class PlanReset {
      */
     public static int reset(PlanStore store, AgentPool agents, Set<String> taskIds, Consumer<String> notices)
             throws SaveFailedException {
+        return reset(store, agents, null, false, taskIds, notices);
+    }
+
+    /**
+     * Resets the tasks in {@code taskIds} (every task if empty), removing their worktrees and branches too. A branch
+     * or worktree holding work not on the integration branch is refused, before anything changes, unless
+     * {@code force}.
+     *
+     * @throws IsolationException naming the tasks whose work would be lost
+     */
+    public static int reset(
+            PlanStore store,
+            AgentPool agents,
+            Isolations isolations,
+            boolean force,
+            Set<String> taskIds,
+            Consumer<String> notices)
+            throws SaveFailedException {
         Plan plan = store.current();
+        List<Task> withWorktrees = plan.tasks().stream()
+                .filter(t -> (taskIds.isEmpty() || taskIds.contains(t.id())) && t.worktree() != null)
+                .toList();
+        if (isolations != null && !withWorktrees.isEmpty()) {
+            List<String> unlanded = withWorktrees.stream()
+                    .filter(t -> isolations.forTask(plan, t).holdsUnlandedWork(t.worktree()))
+                    .map(t -> t.id() + " (" + t.worktree().branch() + ")")
+                    .toList();
+            if (!unlanded.isEmpty() && !force) {
+                throw new IsolationException("work not on " + isolations.integrationBranch() + " would be lost: "
+                        + String.join(", ", unlanded) + "; land or merge it first, or reset with --force");
+            }
+            for (Task t : withWorktrees) {
+                isolations.forTask(plan, t).clean(t.worktree());
+                notices.accept(t.id() + ": removed its worktree and the branch "
+                        + t.worktree().branch());
+            }
+        }
         int removed = 0;
         for (Task task : plan.tasks()) {
             if (!taskIds.isEmpty() && !taskIds.contains(task.id()) || task.sessionId() == null) {

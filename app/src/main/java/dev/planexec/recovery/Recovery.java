@@ -3,6 +3,9 @@ package dev.planexec.recovery;
 import dev.planexec.agent.AgentException;
 import dev.planexec.agent.AgentRuntime;
 import dev.planexec.agent.SessionInfo;
+import dev.planexec.isolation.Isolation;
+import dev.planexec.isolation.IsolationException;
+import dev.planexec.isolation.Isolations;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
@@ -11,6 +14,7 @@ import dev.planexec.run.AgentPool;
 import dev.planexec.store.PlanStore;
 import dev.planexec.store.SaveFailedException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +29,17 @@ import java.util.function.Consumer;
 public final class Recovery {
     private final PlanStore store;
     private final AgentPool agents;
+    private final Isolations isolations;
 
     public Recovery(PlanStore store, AgentPool agents) {
+        this(store, agents, null);
+    }
+
+    /** @param isolations the run's isolation, for the worktrees of the tasks Start Fresh and Clean Up settle */
+    public Recovery(PlanStore store, AgentPool agents, Isolations isolations) {
         this.store = store;
         this.agents = agents;
+        this.isolations = isolations;
     }
 
     /** The plan's orphaned tasks, in plan order, each with whether its session still exists. */
@@ -66,6 +77,7 @@ public final class Recovery {
         Set<String> resume = new HashSet<>();
         Set<String> held = new HashSet<>();
         Set<String> reset = new HashSet<>();
+        Map<String, String> worktreeNotes = new HashMap<>();
         Plan plan = store.current();
         for (Task task : plan.tasks()) {
             RecoveryAction action = choices.get(task.id());
@@ -79,6 +91,7 @@ public final class Recovery {
                 }
                 case FRESH, CLEAN -> {
                     dispose(plan, task, notices);
+                    settleWorktree(plan, task, action, notices).ifPresent(n -> worktreeNotes.put(task.id(), n));
                     reset.add(task.id());
                     if (action == RecoveryAction.CLEAN) {
                         held.add(task.id());
@@ -96,11 +109,42 @@ public final class Recovery {
                             ? t.pendingWithoutSession()
                                     .withNote(Timestamps.now() + " "
                                             + choices.get(t.id()).label() + ": session " + t.sessionId()
-                                            + " disposed of")
+                                            + " disposed of"
+                                            + worktreeNotes.getOrDefault(t.id(), ""))
+                                    .withWorktree(null)
                             : t)
                     .toList()));
         }
         return new RecoveryResult(resume, held);
+    }
+
+    /**
+     * Start Fresh keeps the old worktree's work on a backup branch; Clean Up removes worktree and branch. Returns
+     * what to note in the task.
+     */
+    private Optional<String> settleWorktree(Plan plan, Task task, RecoveryAction action, Consumer<String> notices) {
+        if (task.worktree() == null || isolations == null) {
+            return Optional.empty();
+        }
+        Isolation isolation = isolations.forTask(plan, task);
+        try {
+            if (action == RecoveryAction.FRESH) {
+                String backup = isolation.backupBranch(task);
+                if (backup == null) {
+                    return Optional.empty();
+                }
+                isolation.keepAsBackup(task.worktree(), backup);
+                notices.accept(task.id() + ": the old work is kept on the branch " + backup);
+                return Optional.of("; the old work is kept on the branch " + backup);
+            }
+            isolation.clean(task.worktree());
+            notices.accept(task.id() + ": removed its worktree and the branch "
+                    + task.worktree().branch());
+            return Optional.of("; worktree and branch " + task.worktree().branch() + " removed");
+        } catch (IsolationException e) {
+            notices.accept(task.id() + ": " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private void dispose(Plan plan, Task task, Consumer<String> notices) {

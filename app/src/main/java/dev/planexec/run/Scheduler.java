@@ -1,15 +1,11 @@
 package dev.planexec.run;
 
-import dev.planexec.agent.AgentEvent;
-import dev.planexec.agent.AgentEventListener;
-import dev.planexec.agent.AgentException;
-import dev.planexec.agent.AgentRuntime;
-import dev.planexec.agent.AgentSession;
 import dev.planexec.agent.GitContexts;
-import dev.planexec.agent.Prompts;
-import dev.planexec.agent.SessionSpec;
-import dev.planexec.agent.SessionUnavailableException;
-import dev.planexec.agent.TurnResult;
+import dev.planexec.isolation.DiffStat;
+import dev.planexec.isolation.IsolationException;
+import dev.planexec.isolation.Isolations;
+import dev.planexec.isolation.WorktreeIsolation;
+import dev.planexec.plan.GitBase;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -71,8 +67,23 @@ public final class Scheduler {
     /** Kept open by the UI: idle is not the end, a retry may still come; see {@link #stayOpen}. */
     private volatile boolean open;
 
+    private final Isolations isolations;
+    private final TaskRunner runner;
+
+    /** A run without isolation: every task in the plan's working directory. */
     public Scheduler(PlanStore store, AgentPool agents, RunOptions options, RunListener listener, LogFile log) {
-        this(store, agents, options, listener, log, RetryClock.system(), Math::random);
+        this(store, agents, options, listener, log, Isolations.none(workingDirectory(store)));
+    }
+
+    /** A run whose tasks get {@code isolations}. */
+    public Scheduler(
+            PlanStore store,
+            AgentPool agents,
+            RunOptions options,
+            RunListener listener,
+            LogFile log,
+            Isolations isolations) {
+        this(store, agents, options, listener, log, isolations, RetryClock.system(), Math::random);
     }
 
     /** A scheduler whose retries wait on {@code clock}, with {@code jitter} for their random part (tests). */
@@ -84,12 +95,27 @@ public final class Scheduler {
             LogFile log,
             RetryClock clock,
             java.util.function.DoubleSupplier jitter) {
+        this(store, agents, options, listener, log, Isolations.none(workingDirectory(store)), clock, jitter);
+    }
+
+    /** A run whose tasks get {@code isolations}, whose retries wait on {@code clock} with {@code jitter}. */
+    public Scheduler(
+            PlanStore store,
+            AgentPool agents,
+            RunOptions options,
+            RunListener listener,
+            LogFile log,
+            Isolations isolations,
+            RetryClock clock,
+            java.util.function.DoubleSupplier jitter) {
         this.store = store;
         this.agents = agents;
         this.options = options;
         this.listener = listener;
         this.log = log;
         this.retries = new Retries(clock, jitter);
+        this.isolations = isolations;
+        this.runner = new TaskRunner(store, agents, listener, log, isolations, helpers);
     }
 
     // ---- control, from any thread -------------------------------------------------------------------------------
@@ -160,6 +186,7 @@ public final class Scheduler {
     /** Runs the plan until nothing more can run, or it is stopped; returns how it ended. */
     public RunSummary run() {
         long startNanos = System.nanoTime();
+        startIsolation();
         Graph graph = new Graph(store.current());
         Set<String> held = new HashSet<>(options.held());
         Set<String> resume = new HashSet<>(options.resume());
@@ -327,6 +354,7 @@ public final class Scheduler {
             retries.close();
         }
         settlePlanFile();
+        reportLanded();
         RunSummary summary = summarize(startNanos, saveFailure);
         listener.onEvent(new RunEvent.RunFinished(summary));
         return summary;
@@ -442,7 +470,9 @@ public final class Scheduler {
         Task[] change = new Task[2];
         long version = store.apply(p -> p.withTask(task.id(), t -> {
             change[0] = t;
-            change[1] = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(placed);
+            Task started = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(placed);
+            // The worktree and branch are named in the plan in this same write, before either exists.
+            change[1] = started.withWorktree(isolations.forTask(plan, t).assign(t));
             return change[1];
         }));
         return change[1] == null ? null : new Start(change[0], change[1], resuming, version);
@@ -450,7 +480,14 @@ public final class Scheduler {
 
     private void execute(RunningTask run, Start start) {
         try {
-            inbox.add(executeTask(run, start));
+            TaskRunner.Ended ended = runner.run(run, start.before(), start.after(), start.resuming());
+            if (ended.transientFailure()) {
+                inbox.add(failTransiently(run.taskId, ended.error()));
+            } else if (ended.status() == TaskStatus.FAILED) {
+                inbox.add(failFor(run.taskId, ended.error()));
+            } else {
+                inbox.add(finish(run.taskId, ended.status(), ended.result(), ended.error()));
+            }
         } catch (SaveFailedException e) {
             inbox.add(new Message.SaveFailed(run.taskId, e));
         } catch (RuntimeException | Error e) {
@@ -461,145 +498,6 @@ public final class Scheduler {
             if (e instanceof Error error) {
                 throw error;
             }
-        }
-    }
-
-    private Message executeTask(RunningTask run, Start start) throws SaveFailedException {
-        String taskId = run.taskId;
-        Plan plan = store.current();
-        Task task = start.after();
-        boolean resuming = start.resuming();
-        String agentName = agents.agentFor(plan, task);
-        Path workingDirectory = workingDirectory(plan);
-        String sessionId = task.sessionId();
-
-        AgentSession session = null;
-        boolean sending = false;
-        try {
-            if (run.abortRequested()) {
-                return finish(taskId, TaskStatus.INTERRUPTED, null, null);
-            }
-            AgentRuntime runtime = agents.runtime(agentName);
-            SessionSpec spec = new SessionSpec(
-                    sessionId,
-                    TaskBriefs.of(plan, task, store.file()),
-                    workingDirectory,
-                    environment(sessionId, task),
-                    null);
-            if (resuming) {
-                try {
-                    session = runtime.resume(spec);
-                } catch (SessionUnavailableException e) {
-                    session = startFresh(runtime, spec, taskId, e.getMessage());
-                    resuming = false;
-                }
-            } else {
-                session = runtime.create(spec);
-            }
-            listener.onEvent(new RunEvent.TaskStarted(task.id(), session.id(), resuming));
-            run.attach(session);
-            String prompt = !resuming
-                    ? Prompts.first(spec.task())
-                    : start.before().waitsToRetry()
-                            ? Prompts.retry(spec.task(), lastError(start.before()))
-                            : Prompts.continuation(spec.task());
-            if (start.before().waitsToRetry()) {
-                notice(
-                        taskId,
-                        "attempt " + task.attempts()
-                                + (resuming ? " goes on in the same session " : " starts in a fresh session ")
-                                + session.id());
-            }
-            AgentEventListener events = event -> {
-                if (event instanceof AgentEvent.SessionIdChanged changed) {
-                    sessionIdChanged(run, changed.sessionId());
-                } else if (event instanceof AgentEvent.Usage used) {
-                    // In memory now, on disk with the task's next state change.
-                    store.apply(p -> p.withTask(
-                            taskId,
-                            t -> t.plusUsage(new Usage(
-                                    used.inputTokens(), used.outputTokens(), used.cachedTokens(), used.costUsd()))));
-                }
-                listener.onEvent(new RunEvent.TaskOutput(task.id(), event));
-            };
-            TurnResult result;
-            sending = true;
-            try {
-                result = session.send(prompt, events);
-            } catch (SessionUnavailableException e) {
-                if (!resuming) {
-                    throw e;
-                }
-                // A backend whose CLI rejects the session only when asked to go on in it: fresh, once, as above.
-                session.close();
-                session = null;
-                session = startFresh(runtime, spec, taskId, e.getMessage());
-                resuming = false;
-                listener.onEvent(new RunEvent.TaskStarted(task.id(), session.id(), false));
-                run.attach(session);
-                result = session.send(Prompts.first(spec.task()), events);
-            }
-            if (result instanceof TurnResult.Completed completed) {
-                return finish(taskId, TaskStatus.DONE, bounded(completed.finalMessage()), null);
-            } else if (result instanceof TurnResult.Failed failed) {
-                return failed.transientFailure()
-                        ? failTransiently(taskId, failed.error())
-                        : failFor(taskId, failed.error());
-            }
-            return finish(taskId, TaskStatus.INTERRUPTED, null, null);
-        } catch (AgentException e) {
-            log.error("task " + task.id() + ": " + e.getMessage(), e);
-            if (run.abortRequested()) {
-                return finish(taskId, TaskStatus.INTERRUPTED, null, e.getMessage());
-            }
-            // The backend broke during the turn (its CLI died, its connection was lost): worth another attempt.
-            // Before the turn (it could not create or resume the session) it is the setup's fault: not retried.
-            return sending && !(e instanceof SessionUnavailableException)
-                    ? failTransiently(taskId, e.getMessage())
-                    : failFor(taskId, e.getMessage());
-        } finally {
-            if (session != null) {
-                session.close();
-            }
-        }
-    }
-
-    /** A session that cannot be resumed is replaced, once, by a new one; the plan and the user are told. */
-    private AgentSession startFresh(AgentRuntime runtime, SessionSpec spec, String taskId, String why)
-            throws AgentException, SaveFailedException {
-        String oldId = spec.sessionId();
-        Task task = store.current().task(taskId).orElseThrow();
-        String newId = agents.newSessionId(runtime.name(), store.current().id(), task.id());
-        String note = Timestamps.now() + " session " + oldId + " could not be resumed (" + why
-                + "); started fresh in session " + newId;
-        Task saved = change(taskId, t -> t.starting(newId, Timestamps.now()).withNote(note));
-        listener.onEvent(new RunEvent.StateChanged(task, saved));
-        notice(task.id(), "could not resume session " + oldId + " (" + why + "); starting fresh in " + newId);
-        try {
-            runtime.delete(oldId);
-        } catch (AgentException e) {
-            log.error("could not delete unusable session " + oldId, e);
-        }
-        // The steps of the new session see its own id, not the one that could not be resumed.
-        return runtime.create(
-                new SessionSpec(newId, spec.task(), spec.workingDirectory(), environment(newId, task), spec.model()));
-    }
-
-    /**
-     * A backend learned its session's real id (or its CLI moved the session to a new one): the plan names it before
-     * the session goes on, so a crash from here on leaves a task that can be resumed in it.
-     */
-    private void sessionIdChanged(RunningTask run, String newId) {
-        Task before = store.current().task(run.taskId).orElse(null);
-        if (before == null || newId == null || newId.equals(before.sessionId())) {
-            return;
-        }
-        try {
-            Task saved = change(run.taskId, t -> t.withSessionId(newId));
-            listener.onEvent(new RunEvent.StateChanged(before, saved));
-        } catch (SaveFailedException e) {
-            notice(run.taskId, e.getMessage() + "; the plan does not name session " + newId + ", stopping the task");
-            helpers.execute(run::abort);
         }
     }
 
@@ -669,22 +567,56 @@ public final class Scheduler {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
-    private Path workingDirectory(Plan plan) {
-        return PlanFiles.workingDirectory(store.file(), plan);
-    }
-
-    private Map<String, String> environment(String sessionId, Task task) {
-        return Map.of(
-                "PLANEXEC_PLAN", store.file().toAbsolutePath().toString(),
-                "PLANEXEC_TASK_ID", task.id(),
-                "PLANEXEC_SESSION_ID", sessionId);
-    }
-
-    static String bounded(String text) {
-        if (text == null || text.length() <= MAX_RESULT_CHARS) {
-            return text;
+    /**
+     * Before any task starts: recovery of what a killed run left in git, then the plan's base (written ahead) and its
+     * integration branch. If that fails, nothing starts.
+     */
+    private void startIsolation() {
+        WorktreeIsolation worktree = isolations.worktree().orElse(null);
+        if (worktree == null) {
+            return;
         }
-        return text.substring(0, MAX_RESULT_CHARS) + "\n[... cut; the whole reply is in the session]";
+        try {
+            worktree.recover(store.current()).forEach(line -> notice(null, line));
+            GitBase base = worktree.base(store.current());
+            if (!base.equals(store.current().gitBase())) {
+                store.update(p -> p.withGitBase(base));
+            }
+            worktree.start(base);
+        } catch (IsolationException | SaveFailedException e) {
+            notice(null, e.getMessage() + "; no task starts");
+            stopping = true;
+        } catch (RuntimeException e) {
+            log.error("worktree isolation could not start", e);
+            notice(null, "worktree isolation could not start: " + e + "; no task starts");
+            stopping = true;
+        }
+    }
+
+    /** What is on the integration branch now, and how to take it. */
+    private void reportLanded() {
+        WorktreeIsolation worktree = isolations.worktree().orElse(null);
+        Plan plan = store.current();
+        if (worktree == null || plan.gitBase() == null) {
+            return;
+        }
+        long landed = plan.tasks().stream()
+                .filter(t -> t.status() == TaskStatus.DONE && t.worktree() != null)
+                .count();
+        DiffStat stat = worktree.landedStat(plan.gitBase());
+        notice(
+                null,
+                "landed on " + worktree.integrationBranch() + ": " + landed + (landed == 1 ? " task, " : " tasks, ")
+                        + stat + "; take it with: planexec land " + store.file());
+    }
+
+    private Path workingDirectory(Plan plan) {
+        return workingDirectory(store);
+    }
+
+    /** The plan's working directory, relative to its file's folder. */
+    public static Path workingDirectory(PlanStore store) {
+        return PlanFiles.workingDirectory(store.file(), store.current());
     }
 
     private void abortAll() {
@@ -786,37 +718,4 @@ public final class Scheduler {
 
     /** A task about to start: its state before and its write-ahead state, applied in memory as of {@code version}. */
     private record Start(Task before, Task after, boolean resuming, long version) {}
-
-    /** A task on a worker thread, and the means to abort it whether or not its session exists yet. */
-    private static final class RunningTask {
-        final String taskId;
-        private AgentSession session;
-        private boolean abortRequested;
-
-        RunningTask(String taskId) {
-            this.taskId = taskId;
-        }
-
-        synchronized void attach(AgentSession s) {
-            session = s;
-            if (abortRequested) {
-                s.abort();
-            }
-        }
-
-        synchronized boolean abortRequested() {
-            return abortRequested;
-        }
-
-        void abort() {
-            AgentSession s;
-            synchronized (this) {
-                abortRequested = true;
-                s = session;
-            }
-            if (s != null) {
-                s.abort();
-            }
-        }
-    }
 }

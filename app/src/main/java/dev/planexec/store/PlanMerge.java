@@ -49,7 +49,8 @@ public final class PlanMerge {
             "notes",
             "usage",
             "attemptErrors",
-            "nextAttemptAt");
+            "nextAttemptAt",
+            "worktree");
 
     private static final Map<String, Function<Task, Object>> GETTERS = Map.ofEntries(
             Map.entry("usage", Task::usage),
@@ -65,10 +66,11 @@ public final class PlanMerge {
             Map.entry("attempts", Task::attempts),
             Map.entry("error", Task::error),
             Map.entry("sessionContext", Task::sessionContext),
-            Map.entry("notes", Task::notes));
+            Map.entry("notes", Task::notes),
+            Map.entry("worktree", Task::worktree));
 
     /** Plan-level fields a run writes: changes the user makes to them are not news. */
-    private static final Set<String> PLAN_RUN_FIELDS = Set.of("updatedAt", "tasks");
+    private static final Set<String> PLAN_RUN_FIELDS = Set.of("updatedAt", "tasks", "gitBase");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -151,7 +153,8 @@ public final class PlanMerge {
                 takenIn.add("task \"" + our.id() + "\" removed");
             }
         }
-        Plan plan = theirs.withTasks(merged).withUpdatedAt(ours.updatedAt());
+        // The run owns the plan's git base as it owns its tasks' run fields: recorded once, before any worktree.
+        Plan plan = theirs.withTasks(merged).withUpdatedAt(ours.updatedAt()).withGitBase(ours.gitBase());
         return new Result(plan, takenIn, clashes, keptRunning, shapeChanged(ours, plan));
     }
 

@@ -323,6 +323,13 @@ final class ExecuteScreen {
                     + (c.containsKey("repository") ? " " + c.get("repository") : "");
             lines.add(new DetailLine(Style.DIM, "context " + ctx));
         }
+        if (t.worktree() != null) {
+            // The branch first: a long worktree path is cut at the pane's edge, the branch is what to git diff.
+            lines.add(new DetailLine(
+                    Style.DIM,
+                    "branch " + t.worktree().branch() + (t.worktree().startCommit() == null ? "" : " · d diff")
+                            + " · worktree " + t.worktree().path()));
+        }
         lines.add(new DetailLine(
                 Style.DIM, "depends on " + (t.dependsOn().isEmpty() ? "nothing" : String.join(", ", t.dependsOn()))));
         for (String l : Text.wrap(t.description(), width, 3)) {

@@ -194,6 +194,10 @@ final class KeyBindings {
                     .when(TuiApp::hasTranscript)
                     .keys(ch('v'))
                     .does(TuiApp::pager),
+            bind(SCREEN, "d", "the task's diff (its branch against where it started) in $PAGER", null, 9)
+                    .when(TuiApp::hasWorktree)
+                    .keys(ch('d'))
+                    .does(TuiApp::diff),
             bind(SCREEN, "y", "copy the task's session id to the clipboard (OSC 52)", null, 9)
                     .when(TuiApp::hasSession)
                     .keys(ch('y'))

@@ -603,6 +603,35 @@ public final class TuiApp {
         return t != null && t.output.size() > 0;
     }
 
+    /** Whether the selected task has a worktree that was made (so a branch and a start to diff against). */
+    boolean hasWorktree() {
+        TaskView t = selectedTask();
+        return t != null && t.task.worktree() != null && t.task.worktree().startCommit() != null;
+    }
+
+    /**
+     * {@code d}: {@code git diff} of the task's branch against the commit its worktree started from, in
+     * {@code $PAGER} (default {@code less -R}); the UI returns when the pager exits.
+     */
+    void diff() {
+        var worktree = selectedTask().task.worktree();
+        java.nio.file.Path dir = java.nio.file.Path.of(worktree.path());
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            view.note("the task's worktree " + worktree.path() + " is gone");
+            return;
+        }
+        String pager = env.getOrDefault("PAGER", "");
+        // The worktree's uncommitted edits count too while the task runs: the diff is against the working tree.
+        runInPlaceOfTheUi(
+                List.of(
+                        "/bin/sh",
+                        "-c",
+                        "git diff --stat --patch --color=always \"$1\" | " + (pager.isBlank() ? "less -R" : pager),
+                        "sh",
+                        worktree.startCommit()),
+                dir);
+    }
+
     /** {@code o}: the session in its agent's own CLI, in the task's folder; the UI returns when the CLI exits. */
     void openSession() {
         TaskView t = selectedTask();

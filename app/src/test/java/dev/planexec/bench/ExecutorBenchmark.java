@@ -156,6 +156,9 @@ public final class ExecutorBenchmark {
         String[] load = loadAndValidate(largeFile);
 
         printTables(load);
+
+        progress("worktree isolation on a repository of " + IsolationBenchmark.FILES + " files");
+        IsolationBenchmark.measure(root.resolve("isolation"), out);
         out.printf(
                 Locale.ROOT,
                 "%nbenchmark took %s; system load average at the end: %s%n",

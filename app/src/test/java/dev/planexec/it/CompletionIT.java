@@ -47,7 +47,17 @@ class CompletionIT {
     @Test
     void the_top_level_completes_commands_and_plans() throws Exception {
         assertEquals(
-                List.of("agents", "completion", "list", "plans", "reset", "run", "sessions", "tasks.json", "validate"),
+                List.of(
+                        "agents",
+                        "completion",
+                        "land",
+                        "list",
+                        "plans",
+                        "reset",
+                        "run",
+                        "sessions",
+                        "tasks.json",
+                        "validate"),
                 candidates("planexec", ""));
     }
 

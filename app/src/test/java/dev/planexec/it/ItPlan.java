@@ -38,6 +38,12 @@ final class ItPlan {
         tasks = root.putArray("tasks");
     }
 
+    /** Sets a plan-level string field, such as {@code workingDirectory} or {@code isolation}. */
+    ItPlan with(String field, String value) {
+        root.put(field, value);
+        return this;
+    }
+
     /** Adds a pending task with the given dependencies and step commands. */
     ItPlan task(String id, List<String> dependsOn, String... steps) {
         ObjectNode task = tasks.addObject();

@@ -99,7 +99,14 @@ final class Sandbox implements BeforeEachCallback, AfterEachCallback {
 
     /** Starts planexec in {@link #work()}. */
     PlanexecProcess start(String... args) {
-        PlanexecProcess process = PlanexecProcess.start(work(), logs(), env(), args);
+        return startWith(Map.of(), args);
+    }
+
+    /** Starts planexec in {@link #work()} with more environment variables (e.g. a {@code PATH} with a git wrapper). */
+    PlanexecProcess startWith(Map<String, String> more, String... args) {
+        Map<String, String> env = new java.util.HashMap<>(env());
+        env.putAll(more);
+        PlanexecProcess process = PlanexecProcess.start(work(), logs(), env, args);
         started.add(process);
         return process;
     }

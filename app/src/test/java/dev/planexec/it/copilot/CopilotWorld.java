@@ -219,7 +219,16 @@ final class CopilotWorld implements BeforeEachCallback, AfterEachCallback {
             root.put("createdAt", "2026-11-21T10:00:00.000Z");
             root.put("updatedAt", "2026-11-21T10:00:00.000Z");
             root.put("agent", "copilot");
+            // The work folder is a git repository, where prompt-driven tasks would get worktrees by default; these
+            // tests look at what the agent did in the work folder itself.
+            root.put("isolation", "none");
             tasks = root.putArray("tasks");
+        }
+
+        /** {@code worktree} or {@code none} (the default of these plans). */
+        PlanBuilder isolation(String kind) {
+            root.put("isolation", kind);
+            return this;
         }
 
         PlanBuilder task(String id, String title, String description, String... dependsOn) {

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code FAKE_BASH: <command>} (to the end of the line): a {@code bash} tool call running the command; once
  *       the tool's result comes back, a text answer;
+ *   <li>{@code FAKE_RESOLVE: <command>} in a task's prompt: when planexec later asks the session to resolve a merge
+ *       conflict, a {@code bash} tool call running the command;
  *   <li>{@code FAKE_HOLD}: the first time, one piece of text and then nothing until {@link #close} or the client goes
  *       away (a model still thinking); later times, a normal answer;
  *   <li>{@code FAKE_FAIL500_ONCE}: HTTP 500 (as below) to the task's first request, a normal answer after;
@@ -60,6 +62,7 @@ final class FakeModel implements AutoCloseable {
     static final String MODEL = "fake-model";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BASH = Pattern.compile("FAKE_BASH:\\s*(.+)");
+    private static final Pattern RESOLVE = Pattern.compile("FAKE_RESOLVE:\\s*(.+)");
     private static final Pattern FIRST_TASK = Pattern.compile("\\nTask (\\S+): ");
     private static final Pattern CONTINUED_TASK = Pattern.compile("worked on task (\\S+) \\(");
 
@@ -269,6 +272,16 @@ final class FakeModel implements AutoCloseable {
         if (userText.contains("FAKE_HOLD") && seen("hold:" + task) == 1) {
             hold(exchange, List.of(text(id, "Working on " + task + "...", true)));
             return;
+        }
+        if (userText.contains("could not be merged into")) {
+            Matcher resolve = RESOLVE.matcher(String.join("\n", request.userTexts()));
+            if (resolve.find()) {
+                stream(
+                        exchange,
+                        id,
+                        List.of(toolCall(id, "call_" + id, resolve.group(1).strip()), finish(id, "tool_calls")));
+                return;
+            }
         }
         Matcher bash = BASH.matcher(userText);
         if (bash.find()) {

@@ -1,0 +1,252 @@
+package dev.planexec.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.planexec.plan.Plan;
+import dev.planexec.plan.PlanFiles;
+import dev.planexec.plan.Task;
+import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.GitRepo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Runs of the packaged planexec with {@code isolation: worktree} over a real repository. */
+class WorktreeRunIT {
+    private static final Duration RUN = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    final Sandbox sandbox = new Sandbox();
+
+    GitRepo repo;
+
+    @BeforeEach
+    void the_users_repository() {
+        repo = GitRepo.init(sandbox.work().resolve("repo"));
+        repo.write("shared.txt", "one\n").write("README.md", "hi\n").commitAll("first");
+        repo.write("README.md", "stashed\n");
+        repo.git("stash", "-q");
+        repo.write("shared.txt", "one\nstaged\n");
+        repo.git("add", "shared.txt");
+        repo.write("notes.txt", "untracked\n");
+    }
+
+    private ItPlan plan(String id) {
+        return new ItPlan(id, sandbox.marker()).with("workingDirectory", "repo").with("isolation", "worktree");
+    }
+
+    @Test
+    void independent_tasks_land_on_the_integration_branch_and_the_users_checkout_is_untouched() throws Exception {
+        Path file = plan("wt3")
+                .task("a", List.of(), "echo a > a.txt")
+                .task("b", List.of(), "echo b > b.txt")
+                .task("c", List.of("a", "b"), "test -f a.txt && test -f b.txt && echo c > c.txt")
+                .writeTo(sandbox.work().resolve("plan.json"));
+        GitRepo.Snapshot before = repo.snapshot("notes.txt");
+
+        PlanexecProcess run = sandbox.start("run", file.toString(), "--plain", "--concurrency", "2");
+        assertEquals(0, run.awaitExit(RUN), run::describe);
+
+        Plan plan = PlanFiles.load(file);
+        for (Task t : plan.tasks()) {
+            assertEquals(TaskStatus.DONE, t.status(), t.id() + "\n" + run.describe());
+            assertNotNull(t.worktree(), t.id());
+        }
+        assertEquals(repo.git("rev-parse", "main"), plan.gitBase().commit());
+        assertEquals("main", plan.gitBase().branch());
+        assertTrue(repo.filesOn("planexec/wt3").containsAll(List.of("a.txt", "b.txt", "c.txt")));
+        assertEquals(before, repo.snapshot("notes.txt"), "the user's checkout is as it was");
+        assertTrue(run.stdout().contains("landed on planexec/wt3: 3 tasks, 3 files, +3 -0"), run.stdout());
+        assertTrue(run.stdout().contains("take it with: planexec land"), run.stdout());
+        assertWorktreesNamedByPlan(plan);
+        assertEquals("", repo.git("fsck", "--no-progress"));
+    }
+
+    @Test
+    void a_local_conflict_fails_naming_the_file_and_keeps_the_worktree() throws Exception {
+        Path started = sandbox.work().resolve("b-started");
+        Path file = plan("wtc")
+                // a lands while b works: b started from the integration branch as it was before a's change.
+                .task("a", List.of(), "while [ ! -f '" + started + "' ]; do sleep 0.1; done; echo from-a > shared.txt")
+                .task("b", List.of(), "touch '" + started + "'; sleep 2; echo from-b > shared.txt")
+                .writeTo(sandbox.work().resolve("plan.json"));
+        PlanexecProcess run = sandbox.start("run", file.toString(), "--plain", "--concurrency", "2");
+        assertEquals(1, run.awaitExit(RUN), run::describe);
+        Plan plan = PlanFiles.load(file);
+        Task a = plan.task("a").orElseThrow();
+        Task b = plan.task("b").orElseThrow();
+        assertEquals(TaskStatus.DONE, a.status());
+        assertEquals(TaskStatus.FAILED, b.status());
+        assertTrue(b.error().contains("conflicts in shared.txt"), b.error());
+        assertTrue(b.error().contains(b.worktree().path()), b.error());
+        assertTrue(Files.isDirectory(Path.of(b.worktree().path())), "the worktree is kept");
+        assertEquals("from-b\n", Files.readString(Path.of(b.worktree().path()).resolve("shared.txt")));
+        assertEquals("from-a", repo.git("show", "planexec/wtc:shared.txt"));
+
+        // reset does not drop b's unmerged work without being told to.
+        PlanexecProcess refused = sandbox.start("reset", file.toString());
+        assertEquals(2, refused.awaitExit(RUN), refused::describe);
+        assertTrue(refused.stderr().contains("would be lost: b (planexec-task/wtc/b)"), refused.stderr());
+        assertTrue(Files.isDirectory(Path.of(b.worktree().path())));
+        PlanexecProcess forced = sandbox.start("reset", file.toString(), "--force");
+        assertEquals(0, forced.awaitExit(RUN), forced::describe);
+        assertFalse(Files.exists(Path.of(b.worktree().path())));
+        assertFalse(Files.exists(Path.of(a.worktree().path())));
+        assertEquals("", repo.git("branch", "--list", "planexec-task/*"));
+        assertEquals(null, PlanFiles.load(file).task("b").orElseThrow().worktree());
+    }
+
+    @Test
+    void the_next_run_of_a_task_that_conflicted_merges_again_first() throws Exception {
+        Path started = sandbox.work().resolve("b-started");
+        Path file = plan("wtm")
+                .task("a", List.of(), "while [ ! -f '" + started + "' ]; do sleep 0.1; done; echo from-a > shared.txt")
+                .task(
+                        "b",
+                        List.of(),
+                        "touch '" + started + "'; sleep 2; echo from-b >> '"
+                                + sandbox.work().resolve("b-runs") + "'; echo from-b > shared.txt")
+                .writeTo(sandbox.work().resolve("plan.json"));
+        assertEquals(
+                1,
+                sandbox.start("run", file.toString(), "--plain", "--concurrency", "2")
+                        .awaitExit(RUN));
+        Task b = PlanFiles.load(file).task("b").orElseThrow();
+        // The user resolves it in the task's worktree, as the error says.
+        Path worktree = Path.of(b.worktree().path());
+        GitRepo.run(worktree, "-c", "user.name=u", "-c", "user.email=u@e", "merge", "-q", "planexec/wtm");
+        Files.writeString(worktree.resolve("shared.txt"), "resolved by hand\n");
+        GitRepo.run(worktree, "add", "-A");
+        GitRepo.run(worktree, "-c", "user.name=u", "-c", "user.email=u@e", "commit", "-q", "--no-edit");
+
+        PlanexecProcess again = sandbox.start("run", file.toString(), "--plain");
+        assertEquals(0, again.awaitExit(RUN), again::describe);
+        assertEquals(
+                TaskStatus.DONE, PlanFiles.load(file).task("b").orElseThrow().status());
+        assertEquals("resolved by hand", repo.git("show", "planexec/wtm:shared.txt"));
+        assertEquals(1, Sandbox.lines(sandbox.work().resolve("b-runs")), "the step did not run again");
+    }
+
+    @Test
+    void land_fast_forwards_the_clean_base_branch() throws Exception {
+        Path file = plan("wtl")
+                .task("a", List.of(), "echo a > a.txt")
+                .writeTo(sandbox.work().resolve("plan.json"));
+        assertEquals(0, sandbox.start("run", file.toString(), "--plain").awaitExit(RUN));
+        // The user's own staged change must be committed or stashed first.
+        PlanexecProcess refused = sandbox.start("land", file.toString());
+        assertEquals(2, refused.awaitExit(RUN), refused::describe);
+        assertTrue(refused.stderr().contains("uncommitted changes"), refused.stderr());
+        repo.git("commit", "-q", "-m", "the user's change");
+        String userHead = repo.git("rev-parse", "HEAD");
+        PlanexecProcess land = sandbox.start("land", file.toString());
+        assertEquals(0, land.awaitExit(RUN), land::describe);
+        assertTrue(repo.git("rev-list", "HEAD").contains(userHead));
+        assertTrue(repo.filesOn("HEAD").contains("a.txt"));
+    }
+
+    @Test
+    void a_worktree_plan_outside_a_repository_is_refused_before_anything_runs() throws Exception {
+        Path elsewhere = Files.createDirectories(sandbox.work().resolve("plain"));
+        Path file = new ItPlan("wtr", sandbox.marker())
+                .with("workingDirectory", "plain")
+                .with("isolation", "worktree")
+                .task("a", List.of(), "echo a > a.txt")
+                .writeTo(sandbox.work().resolve("plan.json"));
+        byte[] bytes = Files.readAllBytes(file);
+        PlanexecProcess run = sandbox.start("run", file.toString(), "--plain");
+        assertEquals(2, run.awaitExit(RUN), run::describe);
+        assertEquals(1, run.stderr().lines().count(), run.stderr());
+        assertTrue(run.stderr().contains("is not inside a git repository"), run.stderr());
+        assertFalse(Files.exists(elsewhere.resolve("a.txt")));
+        assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(file)), "the plan file is unchanged");
+    }
+
+    @Test
+    void resume_after_kill_9_goes_on_in_the_same_session_and_worktree() throws Exception {
+        Path file = killedMidTask("wtk");
+        Task killed = PlanFiles.load(file).task("a").orElseThrow();
+        Files.writeString(sandbox.work().resolve("fast"), "");
+        PlanexecProcess again = sandbox.start("run", file.toString(), "--plain", "--on-orphans", "resume");
+        assertEquals(0, again.awaitExit(RUN), again::describe);
+        Task done = PlanFiles.load(file).task("a").orElseThrow();
+        assertEquals(TaskStatus.DONE, done.status());
+        assertEquals(killed.sessionId(), done.sessionId());
+        assertEquals(killed.worktree().path(), done.worktree().path());
+        assertEquals("first\nsecond", repo.git("show", "planexec/wtk:a.txt"));
+        assertEquals(1, Sandbox.lines(sandbox.work().resolve("markers/a-1")), "the finished step did not run again");
+    }
+
+    @Test
+    void start_fresh_keeps_a_backup_branch_and_clean_up_leaves_no_worktree_or_branch() throws Exception {
+        Path file = killedMidTask("wtf");
+        Task killed = PlanFiles.load(file).task("a").orElseThrow();
+        Files.writeString(sandbox.work().resolve("fast"), "");
+        PlanexecProcess fresh = sandbox.start("run", file.toString(), "--plain", "--on-orphans", "fresh");
+        assertEquals(0, fresh.awaitExit(RUN), fresh::describe);
+        assertEquals("first", repo.git("show", "planexec-backup/wtf/a-1:a.txt"), "the old work is kept");
+
+        Path file2 = killedMidTask("wtu");
+        Task killed2 = PlanFiles.load(file2).task("a").orElseThrow();
+        PlanexecProcess clean = sandbox.start("run", file2.toString(), "--plain", "--on-orphans", "clean");
+        clean.awaitExit(RUN);
+        assertFalse(Files.exists(Path.of(killed2.worktree().path())));
+        assertEquals("", repo.git("branch", "--list", killed2.worktree().branch()));
+        assertFalse(repo.git("worktree", "list").contains(killed2.worktree().path()));
+        assertNotNull(killed);
+    }
+
+    /** A run killed with kill -9 while task a's second step waits, after its first wrote a.txt in its worktree. */
+    private Path killedMidTask(String id) throws Exception {
+        Files.deleteIfExists(sandbox.work().resolve("fast"));
+        Path file = plan(id).task(
+                        "a",
+                        List.of(),
+                        "echo first > a.txt; echo x >> '" + sandbox.work().resolve("markers/a-1") + "'",
+                        "[ -f '" + sandbox.work().resolve("fast") + "' ] || sleep 30",
+                        "echo second >> a.txt")
+                .writeTo(sandbox.work().resolve(id + ".json"));
+        PlanexecProcess run = sandbox.start("run", file.toString(), "--plain");
+        Waits.until(
+                () -> {
+                    Task a;
+                    try {
+                        a = PlanFiles.load(file).task("a").orElseThrow();
+                    } catch (dev.planexec.plan.InvalidPlanException e) {
+                        return false; // between writes
+                    }
+                    return a.worktree() != null
+                            && a.worktree().startCommit() != null
+                            && Files.exists(Path.of(a.worktree().path()).resolve("a.txt"))
+                            && MarkedProcesses.matching(sandbox.marker(), "sleep 30")
+                                            .size()
+                                    == 1;
+                },
+                RUN,
+                () -> "task a's second step to be running\n" + run.describe());
+        run.kill9();
+        return file;
+    }
+
+    private void assertWorktreesNamedByPlan(Plan plan) {
+        List<String> named = plan.tasks().stream()
+                .filter(t -> t.worktree() != null)
+                .map(t -> t.worktree().path())
+                .toList();
+        for (String line : repo.git("worktree", "list", "--porcelain").lines().toList()) {
+            if (!line.startsWith("worktree ")) {
+                continue;
+            }
+            String path = line.substring("worktree ".length());
+            boolean ok = path.equals(repo.dir().toString()) || named.contains(path) || path.endsWith("/integration");
+            assertTrue(ok, "git worktree list names " + path + ", which the plan does not");
+        }
+    }
+}
