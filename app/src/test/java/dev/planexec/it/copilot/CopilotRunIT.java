@@ -137,10 +137,13 @@ class CopilotRunIT {
             assertEquals(TaskStatus.DONE, task.status(), task.id());
             assertEquals("Finished task " + task.id() + ": all acceptance criteria are met.", task.agentResult());
         }
-        // --model wins over COPILOT_MODEL; the plan's working directory ("..") is where the sessions ran.
+        // --model wins over COPILOT_MODEL. The plan's working directory ("..") is the top of a git repository, and
+        // the sample plan's tasks are prompts, so each ran in the same folder of a worktree of its own.
         assertTrue(world.model().chats().stream()
                 .allMatch(r -> r.body().path("model").asText().equals("fake-model-2")));
-        assertEquals(world.work().toString(), tasks.get(0).sessionContext().get("cwd"));
+        for (Task task : tasks) {
+            assertEquals(task.worktree().path(), task.sessionContext().get("cwd"), task.id());
+        }
     }
 
     @Test
