@@ -22,9 +22,16 @@ class TuiRetryIT extends TuiInTmux {
         Path plan = RepoPlans.freshCopy("failing.json", dir.resolve("plans/failing.json"));
 
         try (TmuxSession tmux = TmuxSession.start(dir, fixture.launch("plans/failing.json"), 120, 40)) {
+            // The whole frame, not only its header: a capture can land while the terminal is still drawing the rows
+            // below a header it has already redrawn.
+            Pattern compileFailed = Pattern.compile("(?m)^✘ compile ");
             String failed = tmux.awaitScreen(
-                    s -> s.contains("FINISHED: not all done") && s.contains(" ? help"), RUN, "the run to fail");
-            assertTrue(Pattern.compile("(?m)^✘ compile ").matcher(failed).find(), failed);
+                    s -> s.contains("FINISHED: not all done")
+                            && s.contains(" ? help")
+                            && compileFailed.matcher(s).find(),
+                    RUN,
+                    "the run to fail");
+            assertTrue(compileFailed.matcher(failed).find(), failed);
             tmux.send("e"); // the next failed task (follow mode showed the task that ran last)
             // The status bar offers r once the failed task is selected.
             tmux.awaitScreen(
