@@ -82,10 +82,15 @@ class TuiRecoveryIT extends TuiInTmux {
         try (TmuxSession tmux = TmuxSession.start(dir, fixture.launch("plans/demo.json --concurrency 1"), 120, 40)) {
             awaitDialog(tmux, session);
             tmux.send("c");
-            String end = tmux.awaitText("FINISHED: not all done", RUN);
-            assertTrue(
-                    Pattern.compile("(?m)^◌ " + TASK + " ").matcher(end).find(),
-                    "the cleaned-up task shows as held, not running:\n" + end);
+            // The whole frame, not only its header: a capture can land mid-redraw.
+            Pattern held = Pattern.compile("(?m)^◌ " + TASK + " ");
+            String end = tmux.awaitScreen(
+                    s -> s.contains("FINISHED: not all done")
+                            && held.matcher(s).find()
+                            && TuiRunIT.Fixture.spinning(s) == 0,
+                    RUN,
+                    "the run to end with the task held");
+            assertTrue(held.matcher(end).find(), "the cleaned-up task shows as held, not running:\n" + end);
             assertEquals(0, TuiRunIT.Fixture.spinning(end), end);
             tmux.send("q");
             assertEquals(1, tmux.awaitExit(START), "not every task is done");
