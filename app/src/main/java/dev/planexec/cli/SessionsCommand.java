@@ -6,11 +6,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.planexec.agent.AgentEnvironment;
 import dev.planexec.agent.AgentRegistry;
+import dev.planexec.isolation.IsolationException;
+import dev.planexec.isolation.Isolations;
+import dev.planexec.isolation.WorktreeIsolation;
 import dev.planexec.plan.Plan;
 import dev.planexec.recovery.SessionJanitor;
 import dev.planexec.recovery.SessionJanitor.Row;
 import dev.planexec.recovery.SessionJanitor.State;
+import dev.planexec.recovery.WorktreeJanitor;
+import dev.planexec.run.Scheduler;
+import dev.planexec.store.PlanLock;
+import dev.planexec.store.PlanLockedException;
+import dev.planexec.store.PlanStore;
+import dev.planexec.store.SaveFailedException;
 import dev.planexec.text.ControlChars;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.ZoneId;
@@ -164,8 +174,11 @@ final class SessionsCommand implements Runnable {
             description = {
                 "Remove sessions that are no longer needed.",
                 "With --orphaned: planexec's sessions that no plan task refers to.",
-                "With PLAN.json alone: that plan's sessions of done or failed tasks, and its orphaned ones.",
-                "Sessions of a plan that is running now are never touched."
+                "With PLAN.json alone: that plan's sessions of done or failed tasks, and its orphaned ones;",
+                "  with worktree isolation also the worktrees and branches of its done and failed tasks, those no task",
+                "  names, and its integration worktree (the branch planexec/<plan-id> stays).",
+                "Work not on planexec/<plan-id> (a failed task's, a Start Fresh backup) is kept and named unless --force.",
+                "Sessions and worktrees of a plan that is running now are never touched."
             })
     static final class CleanSessions implements Callable<Integer> {
         @ParentCommand
@@ -176,6 +189,11 @@ final class SessionsCommand implements Runnable {
 
         @Option(names = "--dry-run", description = "Say what would be removed; remove nothing.")
         boolean dryRun;
+
+        @Option(
+                names = "--force",
+                description = "Also remove worktrees and branches holding work not on planexec/<plan-id>.")
+        boolean force;
 
         @Override
         public Integer call() {
@@ -202,7 +220,41 @@ final class SessionsCommand implements Runnable {
             context.out()
                     .println((dryRun ? "would remove " : "removed ") + removed.size() + " session"
                             + (removed.size() == 1 ? "" : "s"));
+            if (scope.plan != null) {
+                cleanWorktrees(context);
+            }
             return ExitCodes.OK;
+        }
+
+        /** The plan's worktrees and branches, under the plan lock (after the sessions, which read the lock). */
+        private void cleanWorktrees(CliContext context) {
+            Plan loaded = PlanLoading.loadToSave(scope.plan);
+            if (loaded.gitBase() == null && loaded.tasks().stream().noneMatch(t -> t.worktree() != null)) {
+                return; // never run with worktrees: nothing of git's to clean
+            }
+            try (PlanLock lock = PlanLock.acquire(scope.plan, n -> {})) {
+                PlanStore store = new PlanStore(scope.plan, PlanLoading.loadToSave(scope.plan), AgentRegistry.NAMES);
+                WorktreeIsolation isolation = Isolations.choose(
+                                store.current(),
+                                Scheduler.workingDirectory(store),
+                                context.stateDir().root(),
+                                "worktree",
+                                t -> true)
+                        .worktree()
+                        .orElseThrow();
+                WorktreeJanitor.Report report =
+                        new WorktreeJanitor(store, isolation, force, dryRun).clean(scope.orphaned);
+                report.removed().forEach(line -> context.out().println(ControlChars.visibleInline(line)));
+                report.kept().forEach(line -> context.out().println(ControlChars.visibleInline(line)));
+            } catch (PlanLockedException e) {
+                context.out().println(scope.plan + " is being run now: its worktrees and branches are left alone");
+            } catch (IsolationException e) {
+                throw PlanexecException.invalidInput(scope.plan + ": " + ControlChars.visible(e.getMessage()));
+            } catch (SaveFailedException e) {
+                throw PlanexecException.failed(e.getMessage() + "; the plan file is unchanged");
+            } catch (IOException e) {
+                throw PlanexecException.invalidInput("cannot lock " + scope.plan + ": " + e.getMessage());
+            }
         }
     }
 }

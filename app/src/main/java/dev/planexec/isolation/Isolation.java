@@ -51,8 +51,17 @@ public interface Isolation {
     /** Whether the worktree has edits, or its branch commits, that are not on the integration branch. */
     boolean holdsUnlandedWork(TaskWorktree worktree);
 
-    /** The name Start Fresh would keep the old work under (decided first, so the plan can note it). */
+    /**
+     * The name Start Fresh keeps the old work under, decided before the branch is made so the plan names it first: a
+     * name the task's record already holds but that was never made (a crash cut Start Fresh short), else a new one.
+     */
     String backupBranch(Task task);
+
+    /** The backup branches {@code worktree} names that exist. */
+    List<String> backupsKept(TaskWorktree worktree);
+
+    /** Deletes the backup branches {@code worktree} names. */
+    void removeBackups(TaskWorktree worktree);
 
     /** Commits what the worktree holds, keeps its branch as {@code backupBranch} and removes the worktree. */
     void keepAsBackup(TaskWorktree worktree, String backupBranch);

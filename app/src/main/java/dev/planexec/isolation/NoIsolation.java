@@ -54,6 +54,14 @@ public final class NoIsolation implements Isolation {
     }
 
     @Override
+    public List<String> backupsKept(TaskWorktree worktree) {
+        return List.of();
+    }
+
+    @Override
+    public void removeBackups(TaskWorktree worktree) {}
+
+    @Override
     public void keepAsBackup(TaskWorktree worktree, String backupBranch) {}
 
     @Override

@@ -160,10 +160,9 @@ public final class WorktreeIsolation implements Isolation {
         if (task.worktree() != null) {
             return task.worktree();
         }
-        return new TaskWorktree(
+        return TaskWorktree.assigned(
                 home.resolve("tasks").resolve(RefNames.part(task.id())).toString(),
-                RefNames.taskBranch(planId, task.id()),
-                null);
+                RefNames.taskBranch(planId, task.id()));
     }
 
     @Override
@@ -193,10 +192,14 @@ public final class WorktreeIsolation implements Isolation {
         removeWorktree(path);
         if (branchExists(wt.branch())) {
             if (holdsCommits(wt.branch())) {
-                git.out(top, "branch", "-m", wt.branch(), nextBackup(task.id()));
-            } else {
-                git.out(top, "branch", "-D", wt.branch());
+                // Work the plan does not account for (the branch was made by hand, or kept when Start Fresh could not
+                // move it): planexec neither drops it nor moves it to a name the plan does not hold.
+                throw new IsolationException("the branch " + wt.branch() + " holds commits that are not on "
+                        + integrationBranch() + " and that this task's record does not account for: keep them"
+                        + " under another name (git branch -m " + wt.branch() + " NAME) or delete them (git branch -D "
+                        + wt.branch() + "), then run the task again");
             }
+            git.out(top, "branch", "-D", wt.branch());
         }
         String start = git.out(top, "rev-parse", "--verify", integrationBranch() + "^{commit}");
         createParent(path);
@@ -325,7 +328,30 @@ public final class WorktreeIsolation implements Isolation {
 
     @Override
     public String backupBranch(Task task) {
+        TaskWorktree wt = task.worktree();
+        if (wt != null) {
+            // A name saved ahead by a Start Fresh that a crash cut short before the branch was made: used as it is.
+            for (String named : wt.backupBranches()) {
+                if (ownsBranch(named) && !branchExists(named)) {
+                    return named;
+                }
+            }
+        }
         return nextBackup(task.id());
+    }
+
+    @Override
+    public List<String> backupsKept(TaskWorktree worktree) {
+        return worktree.backupBranches().stream()
+                .filter(b -> ownsBranch(b) && branchExists(b))
+                .toList();
+    }
+
+    @Override
+    public void removeBackups(TaskWorktree worktree) {
+        for (String backup : backupsKept(worktree)) {
+            git.out(top, "branch", "-D", backup);
+        }
     }
 
     private String nextBackup(String taskId) {
@@ -345,6 +371,9 @@ public final class WorktreeIsolation implements Isolation {
             commit(path, "Work kept by Start Fresh", path.getFileName().toString(), null);
         }
         removeWorktree(path);
+        if (!ownsBranch(backupBranch)) {
+            throw new IsolationException(backupBranch + " is not a backup branch of this plan's");
+        }
         if (branchExists(wt.branch())) {
             git.out(top, "branch", "-m", wt.branch(), backupBranch);
         }
@@ -357,6 +386,16 @@ public final class WorktreeIsolation implements Isolation {
         if (branchExists(wt.branch())) {
             git.out(top, "branch", "-D", wt.branch());
         }
+    }
+
+    /** Whether the worktree's folder or its branch exists. */
+    public boolean exists(TaskWorktree worktree) {
+        return Files.exists(Path.of(worktree.path()), LinkOption.NOFOLLOW_LINKS) || branchExists(worktree.branch());
+    }
+
+    /** Whether the integration worktree is there (it is made again by the next run when it is not). */
+    public boolean hasIntegrationWorktree() {
+        return Files.exists(integrationWorktree(), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Removes the integration worktree (its branch stays: it is the plan's result). */
@@ -382,34 +421,100 @@ public final class WorktreeIsolation implements Isolation {
             removeWorktree(integration);
             done.add("removed the integration worktree whose creation was cut short");
         }
-        Set<Path> named = new HashSet<>();
-        plan.tasks().stream()
-                .filter(t -> t.worktree() != null)
-                .forEach(t -> named.add(Path.of(t.worktree().path())));
+        for (Leftover left : leftovers(plan)) {
+            if (left.holdsUnlandedWork() || left.backup()) {
+                if (left.worktree() != null) {
+                    done.add("kept " + left.describe() + ": the plan no longer names it, but it holds work not landed");
+                }
+                continue;
+            }
+            remove(left);
+            done.add("removed " + left.describe() + ", which the plan no longer names");
+        }
+        return done;
+    }
+
+    /**
+     * A worktree of this plan's or a branch of its tasks that no task of the plan names: left by a task taken out of
+     * the plan, or by an older planexec.
+     *
+     * @param worktree the worktree's folder, or {@code null} for a branch alone
+     * @param branch the branch (checked out in the worktree, if any), or {@code null}
+     * @param backup whether it is a backup branch, which holds earlier work by definition
+     */
+    public record Leftover(Path worktree, String branch, boolean backup, boolean holdsUnlandedWork) {
+        public String describe() {
+            if (worktree == null) {
+                return (backup ? "the backup branch " : "the branch ") + branch;
+            }
+            return "the worktree " + worktree + (branch == null ? "" : " (" + branch + ")");
+        }
+    }
+
+    /** The worktrees and branches of this plan's that no task of {@code plan} names. */
+    public List<Leftover> leftovers(Plan plan) {
+        Set<Path> namedPaths = new HashSet<>();
+        Set<String> namedBranches = new HashSet<>();
+        for (Task t : plan.tasks()) {
+            if (t.worktree() != null) {
+                namedPaths.add(Path.of(t.worktree().path()).normalize());
+                namedBranches.add(t.worktree().branch());
+                namedBranches.addAll(t.worktree().backupBranches());
+            }
+        }
+        List<Leftover> left = new ArrayList<>();
+        Set<String> checkedOut = new HashSet<>();
         Path tasks = home.resolve("tasks");
         if (Files.isDirectory(tasks, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> children = Files.list(tasks)) {
-                for (Path child : children.toList()) {
-                    if (named.contains(child)) {
-                        continue;
-                    }
-                    Git.Result branch = isWorktree(child)
+                for (Path child : children.sorted().toList()) {
+                    Git.Result head = isWorktree(child)
                             ? git.run(child, "symbolic-ref", "-q", "--short", "HEAD")
                             : new Git.Result(1, "", "", "");
-                    TaskWorktree unnamed = new TaskWorktree(
-                            child.toString(), branch.ok() ? branch.out().strip() : "", null);
-                    if (branch.ok() && holdsUnlandedWork(unnamed)) {
-                        done.add("kept " + child + ": the plan no longer names it, but it holds work not landed");
+                    String branch = head.ok() && ownsBranch(head.out().strip())
+                            ? head.out().strip()
+                            : null;
+                    if (branch != null) {
+                        checkedOut.add(branch);
+                    }
+                    if (namedPaths.contains(child.normalize())) {
                         continue;
                     }
-                    removeWorktree(child);
-                    done.add("removed " + child + ", which the plan no longer names");
+                    boolean unlanded = head.ok()
+                            && holdsUnlandedWork(TaskWorktree.assigned(
+                                    child.toString(), head.out().strip()));
+                    left.add(new Leftover(child, branch, false, unlanded));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return done;
+        String part = RefNames.part(planId);
+        List<String> branches = git.run(
+                        top,
+                        "for-each-ref",
+                        "--format=%(refname:short)",
+                        "refs/heads/planexec-task/" + part + "/",
+                        "refs/heads/planexec-backup/" + part + "/")
+                .lines();
+        for (String branch : branches) {
+            if (namedBranches.contains(branch) || checkedOut.contains(branch) || !ownsBranch(branch)) {
+                continue;
+            }
+            boolean backup = branch.startsWith("planexec-backup/");
+            left.add(new Leftover(null, branch, backup, backup || holdsCommits(branch)));
+        }
+        return left;
+    }
+
+    /** Removes a leftover: the worktree and the branch it has checked out, or the branch alone. */
+    public void remove(Leftover left) {
+        if (left.worktree() != null) {
+            removeWorktree(left.worktree());
+        }
+        if (left.branch() != null && ownsBranch(left.branch()) && branchExists(left.branch())) {
+            git.out(top, "branch", "-D", left.branch());
+        }
     }
 
     /**
@@ -541,7 +646,25 @@ public final class WorktreeIsolation implements Isolation {
             throw new IsolationException("the plan names the worktree " + wt.path() + ", which is not under " + home
                     + " where planexec keeps this plan's worktrees; run planexec reset on the task");
         }
+        if (!ownsBranch(wt.branch())) {
+            throw new IsolationException("the plan names the branch " + wt.branch() + ", which is not one of the"
+                    + " branches planexec makes for this plan (" + RefNames.taskBranch(planId, "<task-id>")
+                    + "); run planexec reset on the task");
+        }
         return wt;
+    }
+
+    /**
+     * Whether {@code branch} is one planexec makes for this plan's tasks. The plan file is the user's to edit: a name
+     * in it is never enough reason to delete or rename a branch such as {@code main}.
+     */
+    boolean ownsBranch(String branch) {
+        String part = RefNames.part(planId);
+        return branch != null
+                && (branch.startsWith("planexec-task/" + part + "/")
+                        || branch.startsWith("planexec-backup/" + part + "/"))
+                && !branch.contains("..")
+                && git.run(top, "check-ref-format", "refs/heads/" + branch).ok();
     }
 
     boolean branchExists(String branch) {

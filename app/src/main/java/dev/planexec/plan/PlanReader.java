@@ -249,15 +249,25 @@ final class PlanReader {
     }
 
     private TaskWorktree worktree(ObjectNode object, String at) {
-        Map<String, String> worktree = stringMap(object, "worktree", at);
-        if (worktree.isEmpty()) {
+        JsonNode node = object.get("worktree");
+        if (node == null) {
             return null;
         }
-        if (worktree.get("path") == null || worktree.get("branch") == null) {
-            problems.add(new PlanProblem(at + "/worktree", "\"worktree\" needs a \"path\" and a \"branch\""));
+        if (!node.isObject()) {
+            problems.add(new PlanProblem(at + "/worktree", "\"worktree\" must be an object, not " + kind(node)));
             return null;
         }
-        return new TaskWorktree(worktree.get("path"), worktree.get("branch"), worktree.get("startCommit"));
+        ObjectNode worktree = (ObjectNode) node;
+        String where = at + "/worktree";
+        String path = string(worktree, "path", where);
+        String branch = string(worktree, "branch", where);
+        String startCommit = string(worktree, "startCommit", where);
+        List<String> backups = strings(worktree, "backupBranches", where);
+        if (path == null || branch == null) {
+            problems.add(new PlanProblem(where, "\"worktree\" needs a \"path\" and a \"branch\""));
+            return null;
+        }
+        return new TaskWorktree(path, branch, startCommit, backups);
     }
 
     private List<Step> steps(ObjectNode task, String at) {

@@ -216,6 +216,9 @@ final class PlanWriter {
         if (worktree.startCommit() != null) {
             object.put("startCommit", worktree.startCommit());
         }
+        if (!worktree.backupBranches().isEmpty()) {
+            object.set("backupBranches", strings(worktree.backupBranches()));
+        }
         return object;
     }
 

@@ -1,6 +1,7 @@
 package dev.planexec.recovery;
 
 import dev.planexec.agent.AgentException;
+import dev.planexec.isolation.Isolation;
 import dev.planexec.isolation.IsolationException;
 import dev.planexec.isolation.Isolations;
 import dev.planexec.plan.Plan;
@@ -8,6 +9,7 @@ import dev.planexec.plan.Task;
 import dev.planexec.run.AgentPool;
 import dev.planexec.store.PlanStore;
 import dev.planexec.store.SaveFailedException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -46,18 +48,25 @@ public final class PlanReset {
                 .filter(t -> (taskIds.isEmpty() || taskIds.contains(t.id())) && t.worktree() != null)
                 .toList();
         if (isolations != null && !withWorktrees.isEmpty()) {
-            List<String> unlanded = withWorktrees.stream()
-                    .filter(t -> isolations.forTask(plan, t).holdsUnlandedWork(t.worktree()))
-                    .map(t -> t.id() + " (" + t.worktree().branch() + ")")
-                    .toList();
+            List<String> unlanded = new ArrayList<>();
+            for (Task t : withWorktrees) {
+                Isolation isolation = isolations.forTask(plan, t);
+                if (isolation.holdsUnlandedWork(t.worktree())) {
+                    unlanded.add(t.id() + " (" + t.worktree().branch() + ")");
+                }
+                isolation.backupsKept(t.worktree()).forEach(b -> unlanded.add(t.id() + "'s backup " + b));
+            }
             if (!unlanded.isEmpty() && !force) {
                 throw new IsolationException("work not on " + isolations.integrationBranch() + " would be lost: "
                         + String.join(", ", unlanded) + "; land or merge it first, or reset with --force");
             }
             for (Task t : withWorktrees) {
-                isolations.forTask(plan, t).clean(t.worktree());
+                Isolation isolation = isolations.forTask(plan, t);
+                List<String> backups = isolation.backupsKept(t.worktree());
+                isolation.clean(t.worktree());
+                isolation.removeBackups(t.worktree());
                 notices.accept(t.id() + ": removed its worktree and the branch "
-                        + t.worktree().branch());
+                        + t.worktree().branch() + (backups.isEmpty() ? "" : ", and " + String.join(", ", backups)));
             }
         }
         int removed = 0;

@@ -9,6 +9,7 @@ import dev.planexec.isolation.Isolations;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.plan.TaskWorktree;
 import dev.planexec.plan.Timestamps;
 import dev.planexec.run.AgentPool;
 import dev.planexec.store.PlanStore;
@@ -78,6 +79,7 @@ public final class Recovery {
         Set<String> held = new HashSet<>();
         Set<String> reset = new HashSet<>();
         Map<String, String> worktreeNotes = new HashMap<>();
+        Map<String, TaskWorktree> worktreesAfter = new HashMap<>();
         Plan plan = store.current();
         for (Task task : plan.tasks()) {
             RecoveryAction action = choices.get(task.id());
@@ -91,7 +93,11 @@ public final class Recovery {
                 }
                 case FRESH, CLEAN -> {
                     dispose(plan, task, notices);
-                    settleWorktree(plan, task, action, notices).ifPresent(n -> worktreeNotes.put(task.id(), n));
+                    Optional<Settled> settled = settleWorktree(plan, task, action, notices);
+                    settled.ifPresent(n -> worktreeNotes.put(task.id(), n.note()));
+                    worktreesAfter.put(
+                            task.id(),
+                            settled.map(Settled::worktree).orElse(task.worktree() == null ? null : keptRecord(task)));
                     reset.add(task.id());
                     if (action == RecoveryAction.CLEAN) {
                         held.add(task.id());
@@ -111,40 +117,61 @@ public final class Recovery {
                                             + choices.get(t.id()).label() + ": session " + t.sessionId()
                                             + " disposed of"
                                             + worktreeNotes.getOrDefault(t.id(), ""))
-                                    .withWorktree(null)
+                                    .withWorktree(worktreesAfter.get(t.id()))
                             : t)
                     .toList()));
         }
         return new RecoveryResult(resume, held);
     }
 
+    /** What became of a task's worktree: what to note in the task, and the record the task keeps. */
+    private record Settled(String note, TaskWorktree worktree) {}
+
     /**
-     * Start Fresh keeps the old worktree's work on a backup branch; Clean Up removes worktree and branch. Returns
-     * what to note in the task.
+     * Start Fresh keeps the old worktree's work on a backup branch, whose name is saved in the task before the branch
+     * is made (write-ahead: a crash cannot leave a branch the plan does not name); Clean Up removes worktree and
+     * branch. The task keeps the names of its worktree and branch, to be made anew, as long as it has backups.
      */
-    private Optional<String> settleWorktree(Plan plan, Task task, RecoveryAction action, Consumer<String> notices) {
+    private Optional<Settled> settleWorktree(Plan plan, Task task, RecoveryAction action, Consumer<String> notices)
+            throws SaveFailedException {
         if (task.worktree() == null || isolations == null) {
             return Optional.empty();
         }
         Isolation isolation = isolations.forTask(plan, task);
+        TaskWorktree wt = task.worktree();
+        TaskWorktree[] current = {wt};
         try {
             if (action == RecoveryAction.FRESH) {
                 String backup = isolation.backupBranch(task);
                 if (backup == null) {
                     return Optional.empty();
                 }
-                isolation.keepAsBackup(task.worktree(), backup);
+                TaskWorktree named = wt.withBackupBranch(backup);
+                if (!named.equals(wt)) {
+                    store.update(p -> p.withTask(task.id(), t -> t.withWorktree(named)));
+                    current[0] = named;
+                }
+                isolation.keepAsBackup(named, backup);
                 notices.accept(task.id() + ": the old work is kept on the branch " + backup);
-                return Optional.of("; the old work is kept on the branch " + backup);
+                return Optional.of(new Settled("; the old work is kept on the branch " + backup, named.notStarted()));
             }
-            isolation.clean(task.worktree());
-            notices.accept(task.id() + ": removed its worktree and the branch "
-                    + task.worktree().branch());
-            return Optional.of("; worktree and branch " + task.worktree().branch() + " removed");
+            isolation.clean(wt);
+            notices.accept(task.id() + ": removed its worktree and the branch " + wt.branch());
+            return Optional.of(new Settled("; worktree and branch " + wt.branch() + " removed", keptRecord(task)));
         } catch (IsolationException e) {
+            // What could not be settled stays named in the plan; the task's next start says what to do about it.
             notices.accept(task.id() + ": " + e.getMessage());
-            return Optional.empty();
+            return Optional.of(new Settled("; " + e.getMessage(), current[0].notStarted()));
         }
+    }
+
+    /**
+     * The record a task keeps once its worktree and branch are gone: none, unless it names backups (which are kept
+     * until the user removes them, so the plan must go on naming them).
+     */
+    private static TaskWorktree keptRecord(Task task) {
+        TaskWorktree wt = task.worktree();
+        return wt == null || wt.backupBranches().isEmpty() ? null : wt.notStarted();
     }
 
     private void dispose(Plan plan, Task task, Consumer<String> notices) {

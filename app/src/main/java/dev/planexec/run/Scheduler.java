@@ -11,6 +11,7 @@ import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.plan.TaskWorktree;
 import dev.planexec.plan.Timestamps;
 import dev.planexec.plan.Usage;
 import dev.planexec.store.LogFile;
@@ -471,8 +472,10 @@ public final class Scheduler {
         long version = store.apply(p -> p.withTask(task.id(), t -> {
             change[0] = t;
             Task started = (resuming ? t.resuming(now) : t.starting(sessionId, now)).withSessionContext(placed);
-            // The worktree and branch are named in the plan in this same write, before either exists.
-            change[1] = started.withWorktree(isolations.forTask(plan, t).assign(t));
+            // The worktree and branch are named in the plan in this same write, before either exists. A task run
+            // without isolation keeps the record it has: what it names may still exist.
+            TaskWorktree assigned = isolations.forTask(plan, t).assign(t);
+            change[1] = started.withWorktree(assigned != null ? assigned : t.worktree());
             return change[1];
         }));
         return change[1] == null ? null : new Start(change[0], change[1], resuming, version);

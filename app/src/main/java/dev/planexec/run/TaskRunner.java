@@ -18,6 +18,7 @@ import dev.planexec.plan.Agents;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.plan.TaskWorktree;
 import dev.planexec.plan.Timestamps;
 import dev.planexec.plan.Usage;
 import dev.planexec.store.LogFile;
@@ -89,10 +90,11 @@ final class TaskRunner {
             }
             Workspace workspace = isolation.prepare(task);
             Map<String, String> context = placedIn(task.sessionContext(), workspace);
-            if (!Objects.equals(workspace.worktree(), task.worktree()) || !context.equals(task.sessionContext())) {
+            TaskWorktree worktree = workspace.worktree() != null ? workspace.worktree() : task.worktree();
+            if (!Objects.equals(worktree, task.worktree()) || !context.equals(task.sessionContext())) {
                 // Where the worktree started is on disk before the agent works in it: a crash from here on resumes
                 // in it rather than making it anew.
-                task = change(taskId, t -> t.withWorktree(workspace.worktree()).withSessionContext(context), task);
+                task = change(taskId, t -> t.withWorktree(worktree).withSessionContext(context), task);
             }
             if (!resuming && mergesAgainFirst(task)) {
                 Landing landing = isolation.land(task, sessionId);

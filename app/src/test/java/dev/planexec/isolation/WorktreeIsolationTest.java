@@ -11,6 +11,7 @@ import dev.planexec.plan.GitBase;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Step;
 import dev.planexec.plan.Task;
+import dev.planexec.plan.TaskWorktree;
 import dev.planexec.testing.GitRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -241,6 +242,98 @@ class WorktreeIsolationTest {
         assertTrue(done.stream().anyMatch(l -> l.contains("no longer names")), done.toString());
         assertFalse(Files.exists(Path.of(a.worktree().path())));
         assertFalse(repo.git("worktree", "list").contains(a.worktree().path()));
+    }
+
+    @Test
+    void a_backup_name_saved_ahead_is_used_when_start_fresh_was_cut_short() throws Exception {
+        Task a = startPlanAndAssign(0);
+        Workspace ws = isolation.prepare(a);
+        Files.writeString(ws.directory().resolve("half.txt"), "half done\n");
+        // The plan was saved with the name; the crash came before the branch was made.
+        Task named = a.withWorktree(ws.worktree().withBackupBranch("planexec-backup/p1/a-1"));
+        assertEquals(List.of(), isolation.backupsKept(named.worktree()));
+        assertEquals("planexec-backup/p1/a-1", isolation.backupBranch(named), "the saved name, not a new one");
+
+        isolation.keepAsBackup(named.worktree(), "planexec-backup/p1/a-1");
+        assertEquals(List.of("planexec-backup/p1/a-1"), isolation.backupsKept(named.worktree()));
+        assertEquals("planexec-backup/p1/a-2", isolation.backupBranch(named), "a name in use is not reused");
+        isolation.removeBackups(named.worktree());
+        assertFalse(isolation.branchExists("planexec-backup/p1/a-1"));
+    }
+
+    @Test
+    void a_branch_the_plan_names_is_deleted_or_moved_only_if_planexec_makes_such_branches_for_this_plan() {
+        Task a = startPlanAndAssign(0);
+        String main = repo.git("rev-parse", "main");
+        TaskWorktree edited = new TaskWorktree(a.worktree().path(), "main", null, List.of("main", "planexec/p1"));
+        IsolationException e = assertThrows(IsolationException.class, () -> isolation.clean(edited));
+        assertTrue(e.getMessage().contains("the branch main"), e.getMessage());
+        assertThrows(IsolationException.class, () -> isolation.keepAsBackup(a.worktree(), "main"));
+        assertEquals(List.of(), isolation.backupsKept(edited));
+        isolation.removeBackups(edited);
+        assertEquals(main, repo.git("rev-parse", "main"));
+        assertTrue(isolation.branchExists("planexec/p1"));
+        assertFalse(isolation.ownsBranch("planexec-task/other/a"), "another plan's branches are not this plan's");
+    }
+
+    @Test
+    void a_task_branch_holding_commits_its_record_does_not_account_for_is_neither_dropped_nor_moved() {
+        Task a = startPlanAndAssign(0);
+        // A branch of that name made by hand, with a commit of its own; the task's record says nothing was made yet.
+        repo.git("branch", a.worktree().branch(), "planexec/p1");
+        Path other = temp.resolve("by-hand");
+        repo.git("worktree", "add", "-q", other.toString(), a.worktree().branch());
+        GitRepo.run(other, "-c", "user.name=u", "-c", "user.email=u@e", "commit", "-q", "--allow-empty", "-m", "mine");
+        repo.git("worktree", "remove", other.toString());
+        String tip = repo.git("rev-parse", a.worktree().branch());
+
+        IsolationException e = assertThrows(IsolationException.class, () -> isolation.prepare(a));
+        assertTrue(e.getMessage().contains("holds commits"), e.getMessage());
+        assertEquals(tip, repo.git("rev-parse", a.worktree().branch()));
+        assertEquals("", repo.git("branch", "--list", "planexec-backup/*"), "nothing the plan does not name");
+    }
+
+    @Test
+    void leftovers_are_the_worktrees_and_branches_no_task_names() throws Exception {
+        Task a = run(startPlanAndAssign(0), "a.txt");
+        Task b = assignTo(1);
+        Workspace wb = isolation.prepare(b);
+        Files.writeString(wb.directory().resolve("b.txt"), "not landed\n");
+        repo.git("branch", "planexec-backup/p1/c-1", "planexec/p1");
+        repo.git("branch", "planexec-task/p1/gone", "planexec/p1");
+
+        Plan namesNothing = plan; // the plan as it was before any task had a worktree
+        List<WorktreeIsolation.Leftover> left = isolation.leftovers(namesNothing);
+        assertEquals(4, left.size(), left.toString());
+        WorktreeIsolation.Leftover ofA = find(left, a.worktree().branch());
+        assertEquals(Path.of(a.worktree().path()), ofA.worktree());
+        assertFalse(ofA.holdsUnlandedWork());
+        assertTrue(find(left, b.worktree().branch()).holdsUnlandedWork());
+        assertTrue(find(left, "planexec-backup/p1/c-1").backup());
+        assertFalse(find(left, "planexec-task/p1/gone").holdsUnlandedWork());
+
+        Plan namesAll = plan.withTask("a", t -> a)
+                .withTask("b", t -> t.withWorktree(wb.worktree().withBackupBranch("planexec-backup/p1/c-1")));
+        assertEquals(
+                List.of("planexec-task/p1/gone"),
+                isolation.leftovers(namesAll).stream()
+                        .map(WorktreeIsolation.Leftover::branch)
+                        .toList());
+
+        isolation.remove(ofA);
+        assertFalse(Files.exists(Path.of(a.worktree().path())));
+        assertFalse(isolation.branchExists(a.worktree().branch()));
+        List<String> recovered = isolation.recover(namesNothing);
+        assertTrue(Files.isDirectory(wb.directory()), "work not landed is kept: " + recovered);
+        assertTrue(isolation.branchExists("planexec-backup/p1/c-1"), "a backup is kept");
+        assertFalse(isolation.branchExists("planexec-task/p1/gone"), "a branch holding nothing new is removed");
+    }
+
+    private static WorktreeIsolation.Leftover find(List<WorktreeIsolation.Leftover> left, String branch) {
+        return left.stream()
+                .filter(l -> branch.equals(l.branch()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(branch + " not in " + left));
     }
 
     @Test

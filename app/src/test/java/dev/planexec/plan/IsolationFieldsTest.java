@@ -42,13 +42,13 @@ class IsolationFieldsTest {
     void written_ahead_worktree_and_git_base_survive_a_save() throws Exception {
         Plan plan = PlanFiles.parse(PLAN.getBytes(StandardCharsets.UTF_8), "p.json");
         Plan changed = plan.withGitBase(new GitBase("abc123", "main"))
-                .withTask("a", t -> t.withWorktree(new TaskWorktree("/state/wt/a", "planexec-task/p/a", null)));
+                .withTask("a", t -> t.withWorktree(TaskWorktree.assigned("/state/wt/a", "planexec-task/p/a")));
         String json = new String(PlanFiles.toJson(changed), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"gitBase\": {\n    \"commit\": \"abc123\",\n    \"branch\": \"main\"\n  }"), json);
         Plan again = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "p.json");
         assertEquals(new GitBase("abc123", "main"), again.gitBase());
         assertEquals(
-                new TaskWorktree("/state/wt/a", "planexec-task/p/a", null),
+                TaskWorktree.assigned("/state/wt/a", "planexec-task/p/a"),
                 again.tasks().get(0).worktree());
         assertEquals("worktree", again.isolation());
         assertEquals(List.of(".env"), again.worktreeFiles());
