@@ -9,11 +9,9 @@ import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.GitRepo;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +43,7 @@ class WorktreeCrashIT {
         GitRepo repo = GitRepo.init(sandbox.work().resolve("repo"));
         repo.write("README.md", "hi\n").commitAll("first");
         Path hooks = Files.createDirectories(sandbox.root().resolve("git-calls"));
-        Map<String, String> env = Map.of("PATH", wrapperOnPath(hooks) + File.pathSeparator + System.getenv("PATH"));
+        Map<String, String> env = Map.of("PATH", wrapperOnPath(hooks));
         Random random = new Random(SEED);
         int kills = 0;
         int gitKilledToo = 0;
@@ -176,29 +174,13 @@ class WorktreeCrashIT {
     }
 
     /** A {@code git} that marks each commit, merge and worktree add in {@code hooks}, waits 0.2 s, then runs git. */
-    private Path wrapperOnPath(Path hooks) throws IOException {
-        String realGit = null;
-        for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, "git");
-            if (Files.isExecutable(candidate)) {
-                realGit = candidate.toString();
-                break;
-            }
-        }
-        if (realGit == null) {
-            throw new AssertionError("git is not on PATH");
-        }
-        Path bin = Files.createDirectories(sandbox.root().resolve("bin"));
-        Path wrapper = bin.resolve("git");
-        Files.writeString(
-                wrapper,
-                "#!/bin/sh\n"
-                        + "case \" $* \" in\n"
+    /** Marks each commit, merge and worktree add in {@code hooks} and waits a moment before running it. */
+    private String wrapperOnPath(Path hooks) throws IOException {
+        return GitWrapper.path(
+                sandbox.root().resolve("bin"),
+                "case \" $* \" in\n"
                         + "  *\" commit \"*|*\" merge \"*|*\" worktree add \"*)\n"
                         + "    : > '" + hooks + "'/$$; sleep 0.2;;\n"
-                        + "esac\n"
-                        + "exec '" + realGit + "' \"$@\"\n");
-        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
-        return bin;
+                        + "esac\n");
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,14 +70,19 @@ class WorktreeRunIT {
         assertEquals("", repo.git("fsck", "--no-progress"));
     }
 
-    @Test
-    void a_local_conflict_fails_naming_the_file_and_keeps_the_worktree() throws Exception {
+    /** Two tasks changing the same line: a lands while b works, so b's merge conflicts. */
+    private Path conflictingPlan(String id) throws Exception {
         Path started = sandbox.work().resolve("b-started");
-        Path file = plan("wtc")
-                // a lands while b works: b started from the integration branch as it was before a's change.
+        return plan(id)
+                // b started from the integration branch as it was before a's change.
                 .task("a", List.of(), "while [ ! -f '" + started + "' ]; do sleep 0.1; done; echo from-a > shared.txt")
                 .task("b", List.of(), "touch '" + started + "'; sleep 2; echo from-b > shared.txt")
                 .writeTo(sandbox.work().resolve("plan.json"));
+    }
+
+    @Test
+    void a_local_conflict_fails_naming_the_file_and_keeps_the_worktree() throws Exception {
+        Path file = conflictingPlan("wtc");
         PlanexecProcess run = sandbox.start("run", file.toString(), "--plain", "--concurrency", "2");
         assertEquals(1, run.awaitExit(RUN), run::describe);
         Plan plan = PlanFiles.load(file);
@@ -101,6 +107,54 @@ class WorktreeRunIT {
         assertFalse(Files.exists(Path.of(a.worktree().path())));
         assertEquals("", repo.git("branch", "--list", "planexec-task/*"));
         assertEquals(null, PlanFiles.load(file).task("b").orElseThrow().worktree());
+    }
+
+    @Test
+    void sessions_clean_removes_landed_worktrees_and_keeps_unlanded_work_unless_forced() throws Exception {
+        Path file = conflictingPlan("wts");
+        assertEquals(
+                1,
+                sandbox.start("run", file.toString(), "--plain", "--concurrency", "2")
+                        .awaitExit(RUN));
+        Plan ran = PlanFiles.load(file);
+        Task a = ran.task("a").orElseThrow();
+        Task b = ran.task("b").orElseThrow();
+        String result = repo.git("rev-parse", "planexec/wts");
+
+        PlanexecProcess clean = sandbox.start("sessions", "clean", file.toString());
+        assertEquals(0, clean.awaitExit(RUN), clean::describe);
+        assertTrue(
+                clean.stdout().contains("removed the worktree and branch planexec-task/wts/a of task a"),
+                clean.stdout());
+        assertTrue(clean.stdout().contains("removed the integration worktree"), clean.stdout());
+        assertTrue(
+                clean.stdout()
+                        .contains("kept the worktree and branch planexec-task/wts/b of task b: they hold work not"
+                                + " on planexec/wts (--force removes them)"),
+                clean.stdout());
+        assertFalse(Files.exists(Path.of(a.worktree().path())));
+        assertTrue(Files.isDirectory(Path.of(b.worktree().path())), "b's unlanded work is kept");
+        assertEquals("from-b\n", Files.readString(Path.of(b.worktree().path()).resolve("shared.txt")));
+        assertEquals(
+                "planexec-task/wts/b", repo.git("branch", "--format=%(refname:short)", "--list", "planexec-task/*"));
+
+        PlanexecProcess forced = sandbox.start("sessions", "clean", file.toString(), "--force");
+        assertEquals(0, forced.awaitExit(RUN), forced::describe);
+        assertTrue(
+                forced.stdout().contains("removed the worktree and branch planexec-task/wts/b of task b"),
+                forced.stdout());
+        assertFalse(Files.exists(Path.of(b.worktree().path())));
+        assertEquals("", repo.git("branch", "--list", "planexec-task/*"));
+        assertEquals(result, repo.git("rev-parse", "planexec/wts"), "the plan's result stays");
+        assertWorktreesNamedByPlan(PlanFiles.load(file));
+        assertEquals(1, repo.git("worktree", "list").lines().count(), repo.git("worktree", "list"));
+
+        // b runs again from the integration branch, in a worktree made anew, and lands this time.
+        PlanexecProcess again = sandbox.start("run", file.toString(), "--plain");
+        assertEquals(0, again.awaitExit(RUN), again::describe);
+        assertEquals(
+                TaskStatus.DONE, PlanFiles.load(file).task("b").orElseThrow().status());
+        assertEquals("from-b", repo.git("show", "planexec/wts:shared.txt"));
     }
 
     @Test
@@ -201,6 +255,55 @@ class WorktreeRunIT {
         assertEquals("", repo.git("branch", "--list", killed2.worktree().branch()));
         assertFalse(repo.git("worktree", "list").contains(killed2.worktree().path()));
         assertNotNull(killed);
+    }
+
+    @Test
+    void start_fresh_names_its_backup_branch_in_the_plan_before_making_it_even_across_a_kill_9() throws Exception {
+        Path file = killedMidTask("wtw");
+        Path calls = sandbox.work().resolve("branch-calls");
+        Path killNow = sandbox.work().resolve("kill-now");
+        Files.writeString(killNow, "");
+        // At the moment git is asked to make the backup branch, the wrapper notes whether the plan file names it;
+        // the first time, it kills planexec (kill -9) instead of running git.
+        Map<String, String> env = Map.of(
+                "PATH",
+                GitWrapper.path(
+                        sandbox.root().resolve("git-wrapper"),
+                        "case \" $* \" in *\" branch -m \"*)\n"
+                                + "  for last; do :; done\n"
+                                + "  if grep -q \"\\\"$last\\\"\" '" + file
+                                + "'; then echo \"named $last\" >> '"
+                                + calls + "'; else echo \"unnamed $last\" >> '" + calls + "'; fi\n"
+                                + "  if [ -f '" + killNow + "' ]; then rm -f '" + killNow
+                                + "'; kill -9 $(head -1 '" + file + ".lock'); exit 1; fi;;\n"
+                                + "esac\n"));
+        Files.writeString(sandbox.work().resolve("fast"), "");
+
+        PlanexecProcess killed = sandbox.startWith(env, "run", file.toString(), "--plain", "--on-orphans", "fresh");
+        assertEquals(137, killed.awaitExit(RUN), killed::describe);
+        assertEquals(List.of("named planexec-backup/wtw/a-1"), Files.readAllLines(calls));
+        Task cutShort = PlanFiles.load(file).task("a").orElseThrow();
+        assertEquals(List.of("planexec-backup/wtw/a-1"), cutShort.worktree().backupBranches());
+        assertEquals("", repo.git("branch", "--list", "planexec-backup/*"), "killed before the branch was made");
+
+        PlanexecProcess fresh = sandbox.startWith(env, "run", file.toString(), "--plain", "--on-orphans", "fresh");
+        assertEquals(0, fresh.awaitExit(RUN), fresh::describe);
+        assertEquals(
+                List.of("named planexec-backup/wtw/a-1", "named planexec-backup/wtw/a-1"),
+                Files.readAllLines(calls),
+                "the name saved ahead is the one made");
+        assertEquals("first", repo.git("show", "planexec-backup/wtw/a-1:a.txt"), "the old work is kept");
+        Task done = PlanFiles.load(file).task("a").orElseThrow();
+        assertEquals(TaskStatus.DONE, done.status());
+        assertEquals(List.of("planexec-backup/wtw/a-1"), done.worktree().backupBranches());
+        assertEquals("first\nsecond", repo.git("show", "planexec/wtw:a.txt"));
+
+        // reset names the backup as work that would be lost, and removes it when told to.
+        PlanexecProcess refused = sandbox.start("reset", file.toString());
+        assertEquals(2, refused.awaitExit(RUN), refused::describe);
+        assertTrue(refused.stderr().contains("a's backup planexec-backup/wtw/a-1"), refused.stderr());
+        assertEquals(0, sandbox.start("reset", file.toString(), "--force").awaitExit(RUN));
+        assertEquals("", repo.git("branch", "--list", "planexec-backup/*", "planexec-task/*"));
     }
 
     /** A run killed with kill -9 while task a's second step waits, after its first wrote a.txt in its worktree. */
