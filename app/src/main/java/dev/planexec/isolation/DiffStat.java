@@ -1,5 +1,8 @@
 package dev.planexec.isolation;
 
+import java.nio.file.Path;
+import java.util.Optional;
+
 /** Files changed and lines added and removed, as {@code git diff --shortstat} counts them. */
 public record DiffStat(int files, int insertions, int deletions) {
     public static final DiffStat NONE = new DiffStat(0, 0, 0);
@@ -24,6 +27,16 @@ public record DiffStat(int files, int insertions, int deletions) {
             }
         }
         return new DiffStat(files, insertions, deletions);
+    }
+
+    /**
+     * What the worktree at {@code worktree} holds against {@code startCommit}: its branch's commits and its tracked
+     * files' edits not committed yet (a new file counts once it is added or committed). Empty when git cannot say
+     * (the worktree is gone). Reads only.
+     */
+    public static Optional<DiffStat> ofWorktree(Path worktree, String startCommit) {
+        Git.Result r = Git.forOwnWork().run(worktree, "diff", "--shortstat", startCommit);
+        return r.ok() ? Optional.of(parse(r.out())) : Optional.empty();
     }
 
     public DiffStat plus(DiffStat other) {

@@ -329,6 +329,9 @@ final class ExecuteScreen {
                     Style.DIM,
                     "branch " + t.worktree().branch() + (t.worktree().startCommit() == null ? "" : " · d diff")
                             + " · worktree " + t.worktree().path()));
+            if (task.diffStat != null) {
+                lines.add(new DetailLine(Style.DIM, "changes " + task.diffStat + " since its worktree started"));
+            }
         }
         lines.add(new DetailLine(
                 Style.DIM, "depends on " + (t.dependsOn().isEmpty() ? "nothing" : String.join(", ", t.dependsOn()))));

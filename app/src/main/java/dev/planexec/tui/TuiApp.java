@@ -37,6 +37,8 @@ import java.util.function.Supplier;
 public final class TuiApp {
     static final long FRAME_MILLIS = 33;
     private static final long SPINNER_MILLIS = 100;
+    /** How often the diff count of a running task in view is taken again: git reads the whole worktree each time. */
+    private static final long DIFF_STAT_MILLIS = 2000;
     /** The header's clock counts seconds: wake at least this often to move it. */
     private static final long CLOCK_MILLIS = 1000;
 
@@ -81,6 +83,7 @@ public final class TuiApp {
     private final Glyphs glyphs;
     private final Supplier<Instant> clock;
     private final UiInbox inbox = new UiInbox();
+    private final DiffStats diffStats = new DiffStats(inbox::post);
 
     private RecoveryDialog dialog;
     private Starter starter;
@@ -194,7 +197,8 @@ public final class TuiApp {
             terminalScreen.getTerminal().addResizeListener((t, size) -> inbox.post(new UiInbox.Resized()));
         }
         begin(orphans, starter);
-        try (KeyReader reader = KeyReader.start(screen, inbox)) {
+        try (KeyReader reader = KeyReader.start(screen, inbox);
+                DiffStats counting = diffStats) {
             this.keys = reader;
             while (!done()) {
                 UiInbox.Message message;
@@ -248,6 +252,7 @@ public final class TuiApp {
         if (exitNow || hungUp) {
             return;
         }
+        countDiffOfSelected();
         long now = System.nanoTime() / 1_000_000;
         // The spinner turns with the clock, not with the frames drawn: one instant always shows the same glyph.
         long spin = clock.get().toEpochMilli() / SPINNER_MILLIS;
@@ -382,6 +387,11 @@ public final class TuiApp {
             hungUp();
         } else if (message instanceof UiInbox.Resized) {
             resized = true;
+        } else if (message instanceof UiInbox.DiffCounted d) {
+            view.tasks.stream().filter(t -> t.task.id().equals(d.taskId())).forEach(t -> {
+                t.diffStat = d.stat();
+                t.diffStatPending = false;
+            });
         } else if (message instanceof UiInbox.SchedulerFailed f) {
             throw new IllegalStateException("the scheduler failed: " + f.error(), f.error());
         }
@@ -601,6 +611,31 @@ public final class TuiApp {
     boolean hasOutput() {
         TaskView t = selectedTask();
         return t != null && t.output.size() > 0;
+    }
+
+    /**
+     * Asks for a new count of what the selected task's worktree changed when there is none yet, its status changed,
+     * or it is running and the last count is older than {@link #DIFF_STAT_MILLIS}: only the task in view is counted,
+     * and one count at a time.
+     */
+    private void countDiffOfSelected() {
+        TaskView t = selectedTask();
+        if (!hasWorktree() || t.diffStatPending) {
+            return;
+        }
+        long now = clock.get().toEpochMilli();
+        boolean stale = t.diffStatAskedAt < 0
+                || t.diffStatAskedIn != t.task.status()
+                || (t.task.status() == TaskStatus.IN_PROGRESS && now - t.diffStatAskedAt >= DIFF_STAT_MILLIS);
+        if (stale) {
+            t.diffStatPending = true;
+            t.diffStatAskedAt = now;
+            t.diffStatAskedIn = t.task.status();
+            diffStats.count(
+                    t.task.id(),
+                    java.nio.file.Path.of(t.task.worktree().path()),
+                    t.task.worktree().startCommit());
+        }
     }
 
     /** Whether the selected task has a worktree that was made (so a branch and a start to diff against). */

@@ -1,6 +1,7 @@
 package dev.planexec.tui;
 
 import com.googlecode.lanterna.input.KeyStroke;
+import dev.planexec.isolation.DiffStat;
 import dev.planexec.run.RunEvent;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,6 +28,9 @@ final class UiInbox {
 
     /** The terminal changed size. */
     record Resized() implements Message {}
+
+    /** What a task's worktree changed, counted off the UI thread; {@code null} when git could not say. */
+    record DiffCounted(String taskId, DiffStat stat) implements Message {}
 
     /** The scheduler's thread broke: the UI ends and the caller reports it. */
     record SchedulerFailed(Throwable error) implements Message {}

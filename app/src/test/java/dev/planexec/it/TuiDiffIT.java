@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The task details of a task that ran in its own worktree, in tmux: its worktree and branch are shown, and {@code d}
+ * The task details of a task that ran in its own worktree, in tmux: its worktree, branch and diff stat are shown,
+ * and {@code d}
  * hands the terminal to {@code $PAGER} (a stand-in that records what it got) with the task's diff, and the UI comes
  * back after.
  */
@@ -63,6 +64,10 @@ class TuiDiffIT {
                     s -> s.contains("branch planexec-task/diffed/greet · d diff"),
                     START,
                     "the task's branch in its details");
+            tmux.awaitScreen(
+                    s -> s.contains("changes 1 file, +1 -0 since its worktree started"),
+                    START,
+                    "the task's diff stat in its details");
             tmux.send("d");
             TuiRunIT.Fixture.await(
                     () -> read(got).contains("hello from the worktree"), START, "the pager to get the diff");

@@ -19,7 +19,10 @@ import com.googlecode.lanterna.input.KeyType;
 import dev.planexec.agent.AgentEvent;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.plan.TaskWorktree;
 import dev.planexec.run.RunEvent;
+import dev.planexec.testing.GitRepo;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +64,31 @@ class WorkspaceTest {
             tui.type("f");
             assertShows(tui.vt, "│ lint · Check the style");
             assertDoesNotShow(tui.vt, " f follow ");
+        }
+    }
+
+    @Test
+    void a_task_with_a_worktree_shows_its_branch_and_what_it_changed_counted_by_git() throws Exception {
+        GitRepo repo = GitRepo.init(dir.resolve("repo"));
+        repo.write("README.md", "hi\n").commitAll("first");
+        String start = repo.git("rev-parse", "HEAD");
+        Path worktree = dir.resolve("wt");
+        repo.git("worktree", "add", "-q", "-b", "planexec-task/demo/setup", worktree.toString(), start);
+        Files.writeString(worktree.resolve("a.txt"), "one\ntwo\n");
+        GitRepo.run(worktree, "add", "-A");
+        GitRepo.run(worktree, "commit", "-q", "-m", "a");
+        Files.writeString(worktree.resolve("README.md"), "changed, not committed yet\n");
+        Plan plan = demoPlan().withTask("setup", t -> t.withStatus(TaskStatus.IN_PROGRESS)
+                .withWorktree(new TaskWorktree(worktree.toString(), "planexec-task/demo/setup", start, List.of())));
+
+        try (VirtualTui tui = VirtualTui.open(plan, 120, 30)) {
+            tui.begin(List.of(), silent(dir));
+            assertShows(tui.vt, "branch planexec-task/demo/setup · d diff · worktree /");
+            // git counts off the UI thread; the count shows once it is posted back.
+            tui.await(
+                    t -> t.text().contains("changes 2 files, +3 -1 since its worktree started"),
+                    Duration.ofSeconds(30),
+                    "the diff count");
         }
     }
 
