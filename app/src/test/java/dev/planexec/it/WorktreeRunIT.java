@@ -1,5 +1,6 @@
 package dev.planexec.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -211,6 +212,44 @@ class WorktreeRunIT {
         assertEquals(0, land.awaitExit(RUN), land::describe);
         assertTrue(repo.git("rev-list", "HEAD").contains(userHead));
         assertTrue(repo.filesOn("HEAD").contains("a.txt"));
+    }
+
+    @Test
+    void land_right_after_a_run_whose_plan_file_is_committed_in_the_repository() throws Exception {
+        Path file = new ItPlan("wtp", sandbox.marker())
+                .with("isolation", "worktree")
+                .task("a", List.of(), "echo a > a.txt")
+                .writeTo(repo.dir().resolve("plan.json"));
+        repo.git("add", "plan.json");
+        repo.git("commit", "-q", "-m", "the plan, and the user's staged change");
+        PlanexecProcess run = sandbox.start("run", file.toString(), "--plain");
+        assertEquals(0, run.awaitExit(RUN), run::describe);
+        byte[] runState = Files.readAllBytes(file);
+        assertEquals(
+                " M plan.json\n",
+                repo.run("status", "--porcelain", "--untracked-files=no").out());
+
+        // Any other uncommitted change still stops it.
+        repo.write("README.md", "the user's unfinished work\n");
+        GitRepo.Snapshot dirty = repo.snapshot("notes.txt");
+        PlanexecProcess refused = sandbox.start("land", file.toString());
+        assertEquals(2, refused.awaitExit(RUN), refused::describe);
+        assertTrue(refused.stderr().contains("has uncommitted changes"), refused.stderr());
+        assertEquals(dirty, repo.snapshot("notes.txt"), "the checkout is as it was");
+        assertArrayEquals(runState, Files.readAllBytes(file));
+
+        repo.git("checkout", "--", "README.md");
+        PlanexecProcess land = sandbox.start("land", file.toString());
+        assertEquals(0, land.awaitExit(RUN), land::describe);
+        assertTrue(land.stdout().contains("fast-forward"), land.stdout());
+        assertEquals(repo.git("rev-parse", "planexec/wtp"), repo.git("rev-parse", "HEAD"));
+        assertEquals("a\n", Files.readString(repo.dir().resolve("a.txt")));
+        assertArrayEquals(runState, Files.readAllBytes(file), "the plan file keeps the run's state");
+        assertEquals(
+                TaskStatus.DONE, PlanFiles.load(file).task("a").orElseThrow().status());
+        assertEquals(
+                " M plan.json\n",
+                repo.run("status", "--porcelain", "--untracked-files=no").out());
     }
 
     @Test
