@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
         name = "land",
         mixinStandardHelpOptions = true,
         description = "Merge the plan's integration branch planexec/<plan-id> into the checked-out base branch"
-                + " (which must be clean): a fast-forward when possible, otherwise a merge commit.")
+                + " (which must be clean, the plan file aside): a fast-forward when possible, otherwise a merge"
+                + " commit.")
 final class LandCommand implements Callable<Integer> {
     @ParentCommand
     PlanexecCommand parent;
@@ -29,7 +30,7 @@ final class LandCommand implements Callable<Integer> {
         Plan loaded = PlanLoading.load(plan);
         Path workingDirectory = PlanFiles.workingDirectory(plan, loaded);
         try {
-            Land.Outcome outcome = Land.land(workingDirectory, loaded);
+            Land.Outcome outcome = Land.land(workingDirectory, loaded, plan);
             if (!outcome.landed()) {
                 throw PlanexecException.failed(plan + ": " + ControlChars.visible(outcome.message()));
             }

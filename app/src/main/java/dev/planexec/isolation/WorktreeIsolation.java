@@ -39,13 +39,21 @@ public final class WorktreeIsolation implements Isolation {
     private final List<String> copyFiles;
     private final Object merging = new Object();
     /**
-     * Adding and removing worktrees, one at a time: two {@code git worktree add} at once in one repository can read
-     * each other's half-written admin folder ("failed to read .git/worktrees/a/commondir").
+     * Adding and removing worktrees and branches, one at a time in the repository, across processes: two {@code git
+     * worktree add} at once can read each other's half-written admin folder ("failed to read
+     * .git/worktrees/a/commondir"), and another plan's run may be changing the same repository.
      */
-    private final Object structure = new Object();
+    private final RepoLock structure;
 
     private WorktreeIsolation(
-            Git git, Path top, Path commonDir, Path subfolder, String planId, Path home, List<String> copyFiles) {
+            Git git,
+            Path top,
+            Path commonDir,
+            Path subfolder,
+            String planId,
+            Path home,
+            List<String> copyFiles,
+            RepoLock structure) {
         this.git = git;
         this.top = top;
         this.commonDir = commonDir;
@@ -53,6 +61,7 @@ public final class WorktreeIsolation implements Isolation {
         this.planId = planId;
         this.home = home;
         this.copyFiles = List.copyOf(copyFiles);
+        this.structure = structure;
     }
 
     /**
@@ -100,7 +109,15 @@ public final class WorktreeIsolation implements Isolation {
         }
         Path home =
                 root.resolve("worktrees").resolve(RefNames.part(plan.id()) + "-" + RefNames.hash(commonDir.toString()));
-        return new WorktreeIsolation(withIdentity, top, commonDir, subfolder, plan.id(), home, plan.worktreeFiles());
+        return new WorktreeIsolation(
+                withIdentity,
+                top,
+                commonDir,
+                subfolder,
+                plan.id(),
+                home,
+                plan.worktreeFiles(),
+                RepoLock.of(root, commonDir));
     }
 
     @Override
@@ -133,16 +150,16 @@ public final class WorktreeIsolation implements Isolation {
 
     @Override
     public void start(GitBase base) {
-        if (!branchExists(integrationBranch())) {
-            git.out(top, "branch", integrationBranch(), base.commit());
-        }
-        ensureIntegrationWorktree();
+        structure.run(() -> {
+            if (!branchExists(integrationBranch())) {
+                git.out(top, "branch", integrationBranch(), base.commit());
+            }
+            ensureIntegrationWorktreeLocked();
+        });
     }
 
     private void ensureIntegrationWorktree() {
-        synchronized (structure) {
-            ensureIntegrationWorktreeLocked();
-        }
+        structure.run(this::ensureIntegrationWorktreeLocked);
     }
 
     private void ensureIntegrationWorktreeLocked() {
@@ -167,9 +184,7 @@ public final class WorktreeIsolation implements Isolation {
 
     @Override
     public Workspace prepare(Task task) {
-        synchronized (structure) {
-            return prepareLocked(task);
-        }
+        return structure.call(() -> prepareLocked(task));
     }
 
     private Workspace prepareLocked(Task task) {
@@ -349,9 +364,11 @@ public final class WorktreeIsolation implements Isolation {
 
     @Override
     public void removeBackups(TaskWorktree worktree) {
-        for (String backup : backupsKept(worktree)) {
-            git.out(top, "branch", "-D", backup);
-        }
+        structure.run(() -> {
+            for (String backup : backupsKept(worktree)) {
+                git.out(top, "branch", "-D", backup);
+            }
+        });
     }
 
     private String nextBackup(String taskId) {
@@ -370,22 +387,26 @@ public final class WorktreeIsolation implements Isolation {
         if (isWorktree(path)) {
             commit(path, "Work kept by Start Fresh", path.getFileName().toString(), null);
         }
-        removeWorktree(path);
         if (!ownsBranch(backupBranch)) {
             throw new IsolationException(backupBranch + " is not a backup branch of this plan's");
         }
-        if (branchExists(wt.branch())) {
-            git.out(top, "branch", "-m", wt.branch(), backupBranch);
-        }
+        structure.run(() -> {
+            removeWorktree(path);
+            if (branchExists(wt.branch())) {
+                git.out(top, "branch", "-m", wt.branch(), backupBranch);
+            }
+        });
     }
 
     @Override
     public void clean(TaskWorktree worktree) {
         TaskWorktree wt = owned(worktree);
-        removeWorktree(Path.of(wt.path()));
-        if (branchExists(wt.branch())) {
-            git.out(top, "branch", "-D", wt.branch());
-        }
+        structure.run(() -> {
+            removeWorktree(Path.of(wt.path()));
+            if (branchExists(wt.branch())) {
+                git.out(top, "branch", "-D", wt.branch());
+            }
+        });
     }
 
     /** Whether the worktree's folder or its branch exists. */
@@ -405,6 +426,10 @@ public final class WorktreeIsolation implements Isolation {
 
     @Override
     public List<String> recover(Plan plan) {
+        return structure.call(() -> recoverLocked(plan));
+    }
+
+    private List<String> recoverLocked(Plan plan) {
         List<String> done = new ArrayList<>();
         clearLocks(done);
         git.run(top, "worktree", "prune");
@@ -509,19 +534,22 @@ public final class WorktreeIsolation implements Isolation {
 
     /** Removes a leftover: the worktree and the branch it has checked out, or the branch alone. */
     public void remove(Leftover left) {
-        if (left.worktree() != null) {
-            removeWorktree(left.worktree());
-        }
-        if (left.branch() != null && ownsBranch(left.branch()) && branchExists(left.branch())) {
-            git.out(top, "branch", "-D", left.branch());
-        }
+        structure.run(() -> {
+            if (left.worktree() != null) {
+                removeWorktree(left.worktree());
+            }
+            if (left.branch() != null && ownsBranch(left.branch()) && branchExists(left.branch())) {
+                git.out(top, "branch", "-D", left.branch());
+            }
+        });
     }
 
     /**
      * Deletes the lock files a killed git call of planexec's left: in the admin folders of this plan's worktrees
      * ({@code index.lock}, {@code HEAD.lock}, and {@code locked}, which {@code git worktree add} writes while it
-     * works) and on this plan's branches. One run per plan (the plan lock), so no git call of ours is running now;
-     * the user's own locks ({@code .git/index.lock}, {@code packed-refs.lock}) are never touched.
+     * works) and on this plan's branches. One run per plan (the plan lock), so no git call of ours is running now,
+     * and the repository lock held around it keeps another plan's run from adding a worktree meanwhile; the user's own
+     * locks ({@code .git/index.lock}, {@code packed-refs.lock}) are never touched.
      */
     private void clearLocks(List<String> done) {
         Path admin = commonDir.resolve("worktrees");
@@ -608,9 +636,7 @@ public final class WorktreeIsolation implements Isolation {
     }
 
     private void removeWorktree(Path path) {
-        synchronized (structure) {
-            removeWorktreeLocked(path);
-        }
+        structure.run(() -> removeWorktreeLocked(path));
     }
 
     private void removeWorktreeLocked(Path path) {

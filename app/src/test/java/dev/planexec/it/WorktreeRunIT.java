@@ -1,5 +1,6 @@
 package dev.planexec.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,8 +14,10 @@ import dev.planexec.testing.GitRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,6 +71,65 @@ class WorktreeRunIT {
         assertTrue(run.stdout().contains("take it with: planexec land"), run.stdout());
         assertWorktreesNamedByPlan(plan);
         assertEquals("", repo.git("fsck", "--no-progress"));
+    }
+
+    @Test
+    void two_plans_in_one_repository_run_at_once_each_landing_on_its_own_branch() throws Exception {
+        int tasks = 10; // enough that the two runs make worktrees at the same moment (without the lock, 1 in 3 failed)
+        List<String> ids = List.of("twa", "twb");
+        List<Path> files = new ArrayList<>();
+        for (String id : ids) {
+            ItPlan plan = plan(id);
+            for (int n = 1; n <= tasks; n++) {
+                plan.task("t" + n, List.of(), "echo " + id + n + " > " + id + "-" + n + ".txt");
+            }
+            files.add(plan.writeTo(sandbox.work().resolve(id + ".json")));
+        }
+        // Started together: both make worktrees and branches in the one repository at the same time.
+        List<PlanexecProcess> runs = files.stream()
+                .map(f -> sandbox.start("run", f.toString(), "--plain", "--concurrency", "4"))
+                .toList();
+        for (PlanexecProcess run : runs) {
+            assertEquals(0, run.awaitExit(RUN), run::describe);
+        }
+
+        List<Plan> plans = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            Plan plan = PlanFiles.load(files.get(i));
+            plans.add(plan);
+            for (Task t : plan.tasks()) {
+                assertEquals(
+                        TaskStatus.DONE,
+                        t.status(),
+                        id + "/" + t.id() + "\n" + runs.get(i).describe());
+                assertTrue(
+                        repo.run("merge-base", "--is-ancestor", t.worktree().branch(), "planexec/" + id)
+                                        .exitCode()
+                                == 0,
+                        t.worktree().branch() + " is merged into planexec/" + id);
+            }
+            List<String> landed = repo.filesOn("planexec/" + id);
+            for (String other : ids) {
+                for (int n = 1; n <= tasks; n++) {
+                    String name = other + "-" + n + ".txt";
+                    assertEquals(other.equals(id), landed.contains(name), name + " on planexec/" + id + ": " + landed);
+                }
+            }
+            assertEquals(
+                    tasks,
+                    repo.git("log", "--merges", "--format=%H", "planexec/" + id)
+                            .lines()
+                            .count());
+        }
+        assertWorktreesNamedByPlan(plans.toArray(Plan[]::new));
+        assertEquals("", repo.git("fsck", "--no-progress"));
+        try (Stream<Path> gitFiles = Files.walk(repo.dir().resolve(".git"))) {
+            List<Path> locks = gitFiles.filter(f -> f.getFileName().toString().endsWith(".lock")
+                            || f.getFileName().toString().equals("locked"))
+                    .toList();
+            assertEquals(List.of(), locks, "no git lock file is left");
+        }
     }
 
     /** Two tasks changing the same line: a lands while b works, so b's merge conflicts. */
@@ -207,6 +269,44 @@ class WorktreeRunIT {
     }
 
     @Test
+    void land_right_after_a_run_whose_plan_file_is_committed_in_the_repository() throws Exception {
+        Path file = new ItPlan("wtp", sandbox.marker())
+                .with("isolation", "worktree")
+                .task("a", List.of(), "echo a > a.txt")
+                .writeTo(repo.dir().resolve("plan.json"));
+        repo.git("add", "plan.json");
+        repo.git("commit", "-q", "-m", "the plan, and the user's staged change");
+        PlanexecProcess run = sandbox.start("run", file.toString(), "--plain");
+        assertEquals(0, run.awaitExit(RUN), run::describe);
+        byte[] runState = Files.readAllBytes(file);
+        assertEquals(
+                " M plan.json\n",
+                repo.run("status", "--porcelain", "--untracked-files=no").out());
+
+        // Any other uncommitted change still stops it.
+        repo.write("README.md", "the user's unfinished work\n");
+        GitRepo.Snapshot dirty = repo.snapshot("notes.txt");
+        PlanexecProcess refused = sandbox.start("land", file.toString());
+        assertEquals(2, refused.awaitExit(RUN), refused::describe);
+        assertTrue(refused.stderr().contains("has uncommitted changes"), refused.stderr());
+        assertEquals(dirty, repo.snapshot("notes.txt"), "the checkout is as it was");
+        assertArrayEquals(runState, Files.readAllBytes(file));
+
+        repo.git("checkout", "--", "README.md");
+        PlanexecProcess land = sandbox.start("land", file.toString());
+        assertEquals(0, land.awaitExit(RUN), land::describe);
+        assertTrue(land.stdout().contains("fast-forward"), land.stdout());
+        assertEquals(repo.git("rev-parse", "planexec/wtp"), repo.git("rev-parse", "HEAD"));
+        assertEquals("a\n", Files.readString(repo.dir().resolve("a.txt")));
+        assertArrayEquals(runState, Files.readAllBytes(file), "the plan file keeps the run's state");
+        assertEquals(
+                TaskStatus.DONE, PlanFiles.load(file).task("a").orElseThrow().status());
+        assertEquals(
+                " M plan.json\n",
+                repo.run("status", "--porcelain", "--untracked-files=no").out());
+    }
+
+    @Test
     void a_worktree_plan_outside_a_repository_is_refused_before_anything_runs() throws Exception {
         Path elsewhere = Files.createDirectories(sandbox.work().resolve("plain"));
         Path file = new ItPlan("wtr", sandbox.marker())
@@ -338,8 +438,9 @@ class WorktreeRunIT {
         return file;
     }
 
-    private void assertWorktreesNamedByPlan(Plan plan) {
-        List<String> named = plan.tasks().stream()
+    private void assertWorktreesNamedByPlan(Plan... plans) {
+        List<String> named = Stream.of(plans)
+                .flatMap(p -> p.tasks().stream())
                 .filter(t -> t.worktree() != null)
                 .map(t -> t.worktree().path())
                 .toList();
@@ -349,7 +450,7 @@ class WorktreeRunIT {
             }
             String path = line.substring("worktree ".length());
             boolean ok = path.equals(repo.dir().toString()) || named.contains(path) || path.endsWith("/integration");
-            assertTrue(ok, "git worktree list names " + path + ", which the plan does not");
+            assertTrue(ok, "git worktree list names " + path + ", which no plan does");
         }
     }
 }
