@@ -431,7 +431,7 @@ public final class WorktreeIsolation implements Isolation {
 
     private List<String> recoverLocked(Plan plan) {
         List<String> done = new ArrayList<>();
-        clearLocks(done);
+        clearLocks(plan, done);
         git.run(top, "worktree", "prune");
         Path integration = integrationWorktree();
         if (isWorktree(integration)) {
@@ -551,13 +551,37 @@ public final class WorktreeIsolation implements Isolation {
      * and the repository lock held around it keeps another plan's run from adding a worktree meanwhile; the user's own
      * locks ({@code .git/index.lock}, {@code packed-refs.lock}) are never touched.
      */
-    private void clearLocks(List<String> done) {
+    /**
+     * {@code git worktree add} first makes the admin folder with a {@code locked} file ("initializing"), then writes
+     * {@code gitdir}: killed in between, it leaves a folder that names no worktree and that {@code git worktree prune}
+     * keeps, being locked. Such a folder is this plan's when its name is one git gives a worktree of this plan (the
+     * folder's name, then a number); it is cleared while this process holds the repository's lock, so no add of
+     * planexec's is under way. The lock file goes, and the prune that follows removes the folder.
+     */
+    private void clearHalfMadeAdminFolder(Path dir, Plan plan, List<String> done) throws IOException {
+        Path locked = dir.resolve("locked");
+        if (!Files.isRegularFile(locked, LinkOption.NOFOLLOW_LINKS)
+                || !Files.readString(locked, StandardCharsets.UTF_8).strip().equals("initializing")) {
+            return;
+        }
+        String name = dir.getFileName().toString().replaceAll("[0-9]+$", "");
+        boolean ours = name.equals("integration")
+                || plan.tasks().stream()
+                        .anyMatch(t -> name.equals(RefNames.part(t.id()).replaceAll("[0-9]+$", "")));
+        if (ours) {
+            Files.delete(locked);
+            done.add("removed the stale git lock " + locked + " of a worktree whose creation was cut short");
+        }
+    }
+
+    private void clearLocks(Plan plan, List<String> done) {
         Path admin = commonDir.resolve("worktrees");
         if (Files.isDirectory(admin, LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> dirs = Files.list(admin)) {
                 for (Path dir : dirs.toList()) {
                     Path gitdir = dir.resolve("gitdir");
                     if (!Files.isRegularFile(gitdir, LinkOption.NOFOLLOW_LINKS)) {
+                        clearHalfMadeAdminFolder(dir, plan, done);
                         continue;
                     }
                     Path worktree = Path.of(Files.readString(gitdir, StandardCharsets.UTF_8)

@@ -194,6 +194,20 @@ class WorktreeIsolationTest {
     }
 
     @Test
+    void recovery_clears_the_admin_folder_of_a_worktree_add_killed_before_it_named_its_worktree() throws Exception {
+        startPlanAndAssign(0);
+        // git worktree add killed after writing "locked" but before "gitdir": prune keeps such a folder for ever.
+        Path ours = Files.createDirectories(repo.dir().resolve(".git/worktrees/a2"));
+        Files.writeString(ours.resolve("locked"), "initializing\n");
+        Path theirs = Files.createDirectories(repo.dir().resolve(".git/worktrees/mine"));
+        Files.writeString(theirs.resolve("locked"), "initializing\n");
+
+        List<String> done = isolation.recover(plan);
+        assertFalse(Files.exists(ours), "cleared, then pruned by git: " + done);
+        assertTrue(Files.exists(theirs.resolve("locked")), "a folder of a name planexec does not give is left alone");
+    }
+
+    @Test
     void recovery_rolls_back_a_merge_cut_short_and_the_next_landing_merges_once() throws Exception {
         Task a = run(startPlanAndAssign(0), "a.txt");
         Task b = assignTo(1);
