@@ -54,6 +54,8 @@ public final class LinePrinter implements RunListener {
             line(started.taskId(), "resumed in session " + ControlChars.visibleInline(started.sessionId()));
         } else if (event instanceof RunEvent.Notice notice) {
             message(notice.taskId() == null ? "" : notice.taskId(), notice.message());
+        } else if (event instanceof RunEvent.WorkLanded landed) {
+            message("", landed.describe());
         } else if (event instanceof RunEvent.RunFinished finished) {
             out.println(summary(finished.summary()));
         }

@@ -276,6 +276,8 @@ public final class Scheduler {
                     break;
                 }
                 if (idle && nothingToStart && !reportedIdle) {
+                    // A run kept open for retries tells what it landed now, as it would if it ended here.
+                    reportLanded();
                     listener.onEvent(new RunEvent.Idle(summarize(startNanos, null)));
                 }
                 reportedIdle = idle && nothingToStart;
@@ -607,10 +609,8 @@ public final class Scheduler {
                 .filter(t -> t.status() == TaskStatus.DONE && t.worktree() != null)
                 .count();
         DiffStat stat = worktree.landedStat(plan.gitBase());
-        notice(
-                null,
-                "landed on " + worktree.integrationBranch() + ": " + landed + (landed == 1 ? " task, " : " tasks, ")
-                        + stat + "; take it with: planexec land " + store.file());
+        listener.onEvent(new RunEvent.WorkLanded(
+                worktree.integrationBranch(), landed, stat, store.file().toString()));
     }
 
     private Path workingDirectory(Plan plan) {

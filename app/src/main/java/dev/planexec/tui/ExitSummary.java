@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * What is printed after the UI closes, below the counts: which tasks failed and why (the first line of the error),
- * which are held by Clean Up and which are blocked by a failure, so the next step is clear without opening the plan.
+ * which are held by Clean Up and which are blocked by a failure, and what landed on the integration branch, so the next
+ * step is clear without opening the plan.
  */
 final class ExitSummary {
     private ExitSummary() {}
@@ -31,6 +32,9 @@ final class ExitSummary {
             if (blocker != null && !view.isHeld(t)) {
                 lines.add("  blocked  " + t.task.id() + ": waits for " + blocker + ", which failed");
             }
+        }
+        if (view.landed != null) {
+            lines.add("  " + Text.stripControls(view.landed.describe()));
         }
         return lines;
     }

@@ -30,6 +30,8 @@ final class RunView {
     final Map<String, Integer> index = new HashMap<>();
     /** Header messages, newest last; each shows for {@link #NOTICE_SECONDS} and goes when its task changes state. */
     final Deque<Notice> notices = new ArrayDeque<>();
+    /** What the run landed on its integration branch, once it ended with worktrees; else {@code null}. */
+    RunEvent.WorkLanded landed;
     /** Running tasks, the most recently started last: follow mode shows the last. */
     final List<String> runningOrder = new ArrayList<>();
     /** Whether the plan's tasks run on more than one agent: only then does the list show the agent. */
@@ -150,6 +152,9 @@ final class RunView {
             if (view != null) {
                 view.output.addLines(OutputLine.Kind.NOTICE, notice.message());
             }
+        } else if (event instanceof RunEvent.WorkLanded work) {
+            landed = work;
+            note(work.describe());
         } else if (event instanceof RunEvent.Idle rest) {
             idle = rest.summary();
         } else if (event instanceof RunEvent.RunFinished done) {
@@ -219,7 +224,12 @@ final class RunView {
     /** The newest header message still to show at {@code now}, or {@code null}. */
     String notice(Instant now) {
         Notice last = notices.peekLast();
-        return last == null || last.at().plusSeconds(NOTICE_SECONDS).isBefore(now) ? null : last.text();
+        if (last == null || last.at().plusSeconds(NOTICE_SECONDS).isBefore(now)) {
+            // Once the run is over, what it landed and how to take it stays in view.
+            boolean over = finished != null || (idle != null && !anyRunning());
+            return over && landed != null ? landed.describe() : null;
+        }
+        return last.text();
     }
 
     /** The task that follow mode shows: the most recently started of those running, or -1. */

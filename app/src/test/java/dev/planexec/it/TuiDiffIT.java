@@ -59,6 +59,11 @@ class TuiDiffIT {
 
         try (TmuxSession tmux = TmuxSession.start(dir, command, 160, 40)) {
             tmux.awaitText("FINISHED: all done", START);
+            tmux.awaitScreen(
+                    s -> s.contains(
+                            "FINISHED: all done  landed on planexec/diffed: 1 task, 1 file, +1 -0; take it with:"),
+                    START,
+                    "what landed and how to take it, once the run is over");
             tmux.send("/", "greet", "Enter");
             tmux.awaitScreen(
                     s -> s.contains("branch planexec-task/diffed/greet · d diff"),

@@ -17,10 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.googlecode.lanterna.TextColor;
 import com.googlecode.lanterna.input.KeyType;
 import dev.planexec.agent.AgentEvent;
+import dev.planexec.isolation.DiffStat;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.plan.TaskWorktree;
+import dev.planexec.plan.Usage;
 import dev.planexec.run.RunEvent;
+import dev.planexec.run.RunSummary;
 import dev.planexec.testing.GitRepo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -288,6 +291,28 @@ class WorkspaceTest {
                             "  held     docs: Clean Up left it pending; the next run starts it",
                             "  blocked  deploy: waits for lint, which failed"),
                     tui.app.outcome().details());
+        }
+    }
+
+    @Test
+    void what_landed_on_the_integration_branch_stays_in_view_once_the_run_is_over_and_is_in_the_summary_after() {
+        Plan plan = demoPlan();
+        try (VirtualTui tui = VirtualTui.open(plan, 120, 24)) {
+            tui.begin(List.of(), silent(dir));
+            for (var task : plan.tasks()) {
+                changes(task, TaskStatus.DONE, 1, 0).forEach(tui::post);
+            }
+            RunEvent.WorkLanded landed =
+                    new RunEvent.WorkLanded("planexec/demo", 5, new DiffStat(3, 10, 2), "plans/demo.json");
+            tui.post(landed)
+                    .apply(new RunEvent.Idle(new RunSummary(
+                            RunSummary.Outcome.COMPLETED, 5, 5, 0, 0, 0, Duration.ofSeconds(10), null, Usage.NONE)));
+            String line =
+                    "landed on planexec/demo: 5 tasks, 3 files, +10 -2; take it with: planexec land plans/demo.json";
+            assertShows(tui.vt, "FINISHED: all done  " + line.substring(0, 40));
+            tui.advance(Duration.ofMinutes(10)).render();
+            assertShows(tui.vt, "FINISHED: all done  " + line.substring(0, 40));
+            assertEquals(List.of("  " + line), tui.app.outcome().details());
         }
     }
 
