@@ -324,6 +324,21 @@ class WorktreeRunIT {
     }
 
     @Test
+    void a_worktree_plan_without_git_on_path_is_refused_before_anything_runs() throws Exception {
+        Path file = plan("wtg")
+                .task("a", List.of(), "echo a > a.txt")
+                .writeTo(sandbox.work().resolve("plan.json"));
+        byte[] bytes = Files.readAllBytes(file);
+        Path noGit = Files.createDirectories(sandbox.root().resolve("no-git"));
+        PlanexecProcess run = sandbox.startWith(Map.of("PATH", noGit.toString()), "run", file.toString(), "--plain");
+        assertEquals(2, run.awaitExit(RUN), run::describe);
+        assertEquals(1, run.stderr().lines().count(), run.stderr());
+        assertTrue(run.stderr().contains("needs git, which is not on PATH"), run.stderr());
+        assertTrue(run.stderr().contains("--isolation none"), run.stderr());
+        assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(file)), "the plan file is unchanged");
+    }
+
+    @Test
     void resume_after_kill_9_goes_on_in_the_same_session_and_worktree() throws Exception {
         Path file = killedMidTask("wtk");
         Task killed = PlanFiles.load(file).task("a").orElseThrow();
