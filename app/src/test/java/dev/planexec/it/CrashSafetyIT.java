@@ -10,6 +10,7 @@ import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.MarkedProcesses;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -16,6 +16,8 @@ import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.store.RunStateFile;
+import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,7 +76,7 @@ class EditDuringRunIT {
         saveLikeAnEditor(edited);
 
         run.awaitLine(Pattern.compile("was changed on disk; taken in: .*new task \"c\""), LONG);
-        Waits.until(() -> Sandbox.lines(marker("c")) == 1, LONG, () -> "the added task to run\n" + run.describe());
+        Waits.until(() -> "the added task to run\n" + run.describe(), LONG, () -> Sandbox.lines(marker("c")) == 1);
         Files.createFile(sandbox.work().resolve("go-slow"));
         Files.createFile(sandbox.work().resolve("go-p"));
         assertEquals(0, run.awaitExit(LONG), run::describe);
@@ -162,9 +164,9 @@ class EditDuringRunIT {
         assertNotNull(pSession, "the write-ahead names p's session");
         // Killed once p's session exists and its step runs (a kill before that is RecoveryIT's and CrashSafetyIT's).
         Waits.until(
-                () -> MarkedProcesses.matching(sandbox.marker(), ".*go-p.*").size() == 1,
+                () -> "p's step to run\n" + first.describe(),
                 LONG,
-                () -> "p's step to run\n" + first.describe());
+                () -> MarkedProcesses.matching(sandbox.marker(), ".*go-p.*").size() == 1);
 
         first.kill9();
         assertArrayEquals(broken, Files.readAllBytes(plan), "the broken file was not written over");
@@ -213,17 +215,14 @@ class EditDuringRunIT {
 
     /** Waits until the run-state file says {@code p} is in progress: the plan file is broken, so it went there. */
     private static void awaitPStartedIn(RunStateFile runState, PlanexecProcess run, String what) {
-        Waits.until(
-                () -> stateIn(runState)
-                        .filter(s -> status(s, "p") == TaskStatus.IN_PROGRESS)
-                        .isPresent(),
-                LONG,
-                () -> what + runState.path() + "\n" + run.describe());
+        Waits.until(() -> what + runState.path() + "\n" + run.describe(), LONG, () -> stateIn(runState)
+                .filter(s -> status(s, "p") == TaskStatus.IN_PROGRESS)
+                .isPresent());
     }
 
     private void awaitPlan(PlanexecProcess run, java.util.function.Predicate<Plan> condition) {
-        Waits.until(
-                () -> loaded().filter(condition).isPresent(), LONG, () -> "the plan to get there\n" + run.describe());
+        Waits.until(() -> "the plan to get there\n" + run.describe(), LONG, () -> loaded().filter(condition)
+                .isPresent());
     }
 
     private Optional<Plan> loaded() {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,12 +52,12 @@ class GracefulStopIT {
         String betaSession = awaitInProgress(run, "beta");
         // Both steps are in their 30 s sleep and each has a grandchild that its shell does not wait for.
         Waits.until(
+                () -> "both steps running with their grandchildren: " + sandbox.stepProcesses(),
+                Duration.ofSeconds(20),
                 () -> MarkedProcesses.matching(sandbox.marker(), "sleep 300").size() == 2
                         && MarkedProcesses.matching(sandbox.marker(), "sleep 30")
                                         .size()
-                                == 2,
-                Duration.ofSeconds(20),
-                () -> "both steps running with their grandchildren: " + sandbox.stepProcesses());
+                                == 2);
 
         long sent = System.nanoTime();
         run.signal(signal);
@@ -111,9 +113,9 @@ class GracefulStopIT {
         PlanexecProcess run = sandbox.start("run", plan.toString(), "--plain");
         String session = awaitInProgress(run, "stubborn");
         Waits.until(
-                () -> MarkedProcesses.matching(sandbox.marker(), "sleep 30").size() == 1,
+                () -> "the step running: " + sandbox.stepProcesses(),
                 Duration.ofSeconds(20),
-                () -> "the step running: " + sandbox.stepProcesses());
+                () -> MarkedProcesses.matching(sandbox.marker(), "sleep 30").size() == 1);
 
         long first = System.nanoTime();
         run.signal("INT");

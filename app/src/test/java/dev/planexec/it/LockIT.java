@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Waits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +36,9 @@ class LockIT {
                         Pattern.compile("hold\\s+pending\\s+(?:→|->)\\s+in_progress\\s+(\\S+)"), Duration.ofSeconds(30))
                 .group(1);
         Waits.until(
-                () -> MarkedProcesses.matching(sandbox.marker(), "sleep 30").size() == 1,
+                () -> "the first run's step: " + sandbox.stepProcesses(),
                 Duration.ofSeconds(20),
-                () -> "the first run's step: " + sandbox.stepProcesses());
+                () -> MarkedProcesses.matching(sandbox.marker(), "sleep 30").size() == 1);
 
         byte[] before = Files.readAllBytes(plan);
         PlanexecProcess second = sandbox.start("run", plan.toString(), "--plain", "--on-orphans", "resume");
@@ -86,10 +88,10 @@ class LockIT {
                 sandbox.start("run", plan.toString(), "--plain"));
 
         Waits.until(
-                () -> runs.stream().filter(r -> !r.isAlive()).count() == 2,
-                Duration.ofSeconds(60),
                 () -> "two of the runs to give up: "
-                        + runs.stream().map(PlanexecProcess::describe).toList());
+                        + runs.stream().map(PlanexecProcess::describe).toList(),
+                Duration.ofSeconds(60),
+                () -> runs.stream().filter(r -> !r.isAlive()).count() == 2);
         PlanexecProcess winner =
                 runs.stream().filter(PlanexecProcess::isAlive).findFirst().orElseThrow();
         for (PlanexecProcess loser : runs) {

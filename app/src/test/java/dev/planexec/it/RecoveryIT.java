@@ -9,6 +9,8 @@ import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,19 +46,19 @@ class RecoveryIT {
                 .writeTo(sandbox.work().resolve("plan.json"));
         PlanexecProcess run = sandbox.start("run", plan.toString(), "--plain");
         Waits.until(
-                () -> Sandbox.lines(marker("build-1")) == 1,
+                () -> "step 1 to finish\n" + run.describe(),
                 Duration.ofSeconds(30),
-                () -> "step 1 to finish\n" + run.describe());
+                () -> Sandbox.lines(marker("build-1")) == 1);
         oldSession = PlanFiles.load(plan).task("build").orElseThrow().sessionId();
         // Step 2 started, so step 1's end is on disk (the session syncs it before the next step starts).
         Waits.until(
+                () -> "step 2 to be running\n" + run.describe(),
+                Duration.ofSeconds(30),
                 () -> sessionExists(oldSession)
                         && session(oldSession).startedSteps().contains(1)
                         && MarkedProcesses.matching(sandbox.marker(), "sleep 30")
                                         .size()
-                                == 1,
-                Duration.ofSeconds(30),
-                () -> "step 2 to be running\n" + run.describe());
+                                == 1);
         run.kill9();
         Files.createFile(sandbox.work().resolve("fast"));
         Task killed = PlanFiles.load(plan).task("build").orElseThrow();

@@ -9,6 +9,7 @@ import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.GitRepo;
+import dev.planexec.testing.MarkedProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

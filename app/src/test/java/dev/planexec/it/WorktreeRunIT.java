@@ -11,6 +11,8 @@ import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.GitRepo;
+import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -417,23 +419,18 @@ class WorktreeRunIT {
                         "echo second >> a.txt")
                 .writeTo(sandbox.work().resolve(id + ".json"));
         PlanexecProcess run = sandbox.start("run", file.toString(), "--plain");
-        Waits.until(
-                () -> {
-                    Task a;
-                    try {
-                        a = PlanFiles.load(file).task("a").orElseThrow();
-                    } catch (dev.planexec.plan.InvalidPlanException e) {
-                        return false; // between writes
-                    }
-                    return a.worktree() != null
-                            && a.worktree().startCommit() != null
-                            && Files.exists(Path.of(a.worktree().path()).resolve("a.txt"))
-                            && MarkedProcesses.matching(sandbox.marker(), "sleep 30")
-                                            .size()
-                                    == 1;
-                },
-                RUN,
-                () -> "task a's second step to be running\n" + run.describe());
+        Waits.until(() -> "task a's second step to be running\n" + run.describe(), RUN, () -> {
+            Task a;
+            try {
+                a = PlanFiles.load(file).task("a").orElseThrow();
+            } catch (dev.planexec.plan.InvalidPlanException e) {
+                return false; // between writes
+            }
+            return a.worktree() != null
+                    && a.worktree().startCommit() != null
+                    && Files.exists(Path.of(a.worktree().path()).resolve("a.txt"))
+                    && MarkedProcesses.matching(sandbox.marker(), "sleep 30").size() == 1;
+        });
         run.kill9();
         return file;
     }
