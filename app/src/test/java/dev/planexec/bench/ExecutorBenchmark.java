@@ -199,6 +199,11 @@ public final class ExecutorBenchmark {
                 "local",
                 null,
                 tasks,
+                null,
+                null,
+                null,
+                List.of(),
+                null,
                 null);
     }
 
@@ -320,6 +325,7 @@ public final class ExecutorBenchmark {
                         "",
                         List.of(),
                         List.of(new TaskBrief.StepSpec("true", null)),
+                        List.of(),
                         List.of());
                 long t0 = System.nanoTime();
                 try (AgentSession session = runtime.create(

@@ -2,6 +2,7 @@ package dev.planexec.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.planexec.testing.Tasks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +116,11 @@ class PlanEditTest {
                         "local",
                         null,
                         p.tasks(),
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        null,
                         p.source()));
 
         assertEquals(
@@ -187,7 +193,7 @@ class PlanEditTest {
                 + "    {\"id\": \"b\", \"steps\": [\"true\"]}\n  ]\n}\n";
         Plan plan = PlanFiles.parse(bytes(file), "p.json");
         Task a = plan.tasks().get(0);
-        Task changed = new Task(
+        Task changed = Tasks.unrun(
                 a.id(),
                 a.title(),
                 a.description(),
@@ -196,14 +202,6 @@ class PlanEditTest {
                 a.steps(),
                 a.status(),
                 null,
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                Map.of(),
-                List.of(),
                 a.source());
 
         String saved = text(
@@ -240,6 +238,11 @@ class PlanEditTest {
                 null,
                 null,
                 List.of(Task.of("a", "A", List.of(), List.of(Step.of("true"), new Step("make", 5, null)))),
+                null,
+                null,
+                null,
+                List.of(),
+                null,
                 null);
 
         assertEquals(

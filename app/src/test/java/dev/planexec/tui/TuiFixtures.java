@@ -18,6 +18,7 @@ import dev.planexec.run.RunOptions;
 import dev.planexec.run.Scheduler;
 import dev.planexec.store.LogFile;
 import dev.planexec.store.PlanStore;
+import dev.planexec.testing.Tasks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,28 +74,17 @@ final class TuiFixtures {
                 "local",
                 null,
                 List.of(tasks),
+                null,
+                null,
+                null,
+                List.of(),
+                null,
                 null);
     }
 
     static Task task(String id, String title, String description, List<String> criteria, List<String> dependsOn) {
-        return new Task(
-                id,
-                title,
-                description,
-                criteria,
-                dependsOn,
-                List.of(Step.of("true")),
-                TaskStatus.PENDING,
-                null,
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                Map.of(),
-                List.of(),
-                null);
+        return Tasks.unrun(
+                id, title, description, criteria, dependsOn, List.of(Step.of("true")), TaskStatus.PENDING, null, null);
     }
 
     /** {@code T0} minus {@code seconds}, as the plan file writes it. */

@@ -201,6 +201,7 @@ class CopilotSessionIT {
                 description,
                 List.of(),
                 List.of(),
+                List.of(),
                 List.of());
         assertTrue(Prompts.first(brief).contains("Task a: Task a"));
         return new SessionSpec(sessionId, brief, world.work(), Map.of(), null);
