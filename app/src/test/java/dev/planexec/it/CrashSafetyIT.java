@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -260,7 +261,7 @@ class CrashSafetyIT {
 
         Plan load() {
             try {
-                return PlanFiles.load(planFile);
+                return PlanFiles.load(planFile, AgentRegistry.NAMES);
             } catch (InvalidPlanException e) {
                 throw new AssertionError("the plan file does not parse: " + e.problems(), e);
             }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -81,7 +82,7 @@ class EditDuringRunIT {
         Files.createFile(sandbox.work().resolve("go-p"));
         assertEquals(0, run.awaitExit(LONG), run::describe);
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals(
                 List.of("a", "slow", "p", "c"),
                 after.tasks().stream().map(Task::id).toList());
@@ -102,7 +103,7 @@ class EditDuringRunIT {
                 .group();
         assertTrue(line.contains("plan field \"x-review\" added"), line);
         assertTrue(line.contains("task \"p\": title"), line);
-        assertFalse(RunStateFile.of(plan).exists(), "no run-state file is left");
+        assertFalse(RunStateFile.of(plan, AgentRegistry.NAMES).exists(), "no run-state file is left");
     }
 
     @Test
@@ -114,7 +115,7 @@ class EditDuringRunIT {
 
         Files.write(plan, broken); // in place, as a crashed editor or a typo leaves it
         Files.createFile(sandbox.work().resolve("go-slow")); // slow finishes and p starts: two saves while broken
-        RunStateFile runState = RunStateFile.of(plan);
+        RunStateFile runState = RunStateFile.of(plan, AgentRegistry.NAMES);
         awaitPStartedIn(runState, run, "the run's state to go to ");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runState.path())));
         long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
@@ -140,7 +141,7 @@ class EditDuringRunIT {
         Files.createFile(sandbox.work().resolve("go-p"));
         assertEquals(0, run.awaitExit(LONG), run::describe);
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals("Edited while broken", after.task("p").orElseThrow().title());
         after.tasks().forEach(EditDuringRunIT::assertRan);
         for (String id : List.of("a", "slow", "p")) {
@@ -157,7 +158,7 @@ class EditDuringRunIT {
         byte[] broken = truncated(fixed);
         Files.write(plan, broken);
         Files.createFile(sandbox.work().resolve("go-slow"));
-        RunStateFile runState = RunStateFile.of(plan);
+        RunStateFile runState = RunStateFile.of(plan, AgentRegistry.NAMES);
         awaitPStartedIn(runState, first, "p to start with the state in ");
         String pSession =
                 stateIn(runState).orElseThrow().task("p").orElseThrow().sessionId();
@@ -184,7 +185,7 @@ class EditDuringRunIT {
         Files.createFile(sandbox.work().resolve("go-p"));
         assertEquals(0, second.awaitExit(LONG), second::describe);
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals("Edited before the crash", after.task("p").orElseThrow().title());
         after.tasks().forEach(EditDuringRunIT::assertRan);
         assertEquals(pSession, after.task("p").orElseThrow().sessionId());
@@ -227,7 +228,7 @@ class EditDuringRunIT {
 
     private Optional<Plan> loaded() {
         try {
-            return Optional.of(PlanFiles.load(plan));
+            return Optional.of(PlanFiles.load(plan, AgentRegistry.NAMES));
         } catch (InvalidPlanException e) {
             return Optional.empty();
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
@@ -74,7 +75,7 @@ class GracefulStopIT {
         assertTrue(run.stdout().contains("interrupted; run again to resume"), run::describe);
         assertTrue(Files.notExists(sandbox.work().resolve("plan.json.lock")), "a stopped run releases its lock");
 
-        Plan stopped = PlanFiles.load(plan);
+        Plan stopped = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals(TaskStatus.INTERRUPTED, stopped.task("alpha").orElseThrow().status());
         assertEquals(TaskStatus.INTERRUPTED, stopped.task("beta").orElseThrow().status());
         assertEquals(alphaSession, stopped.task("alpha").orElseThrow().sessionId());
@@ -94,7 +95,7 @@ class GracefulStopIT {
         Files.createFile(sandbox.work().resolve("fast"));
         PlanexecProcess resume = sandbox.start("run", plan.toString(), "--plain", "--on-orphans", "resume");
         assertEquals(0, resume.awaitExit(Duration.ofSeconds(60)), resume::describe);
-        Plan finished = PlanFiles.load(plan);
+        Plan finished = PlanFiles.load(plan, AgentRegistry.NAMES);
         finished.tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t::toString));
         assertEquals(alphaSession, finished.task("alpha").orElseThrow().sessionId(), "resumed in the same session");
         assertEquals(betaSession, finished.task("beta").orElseThrow().sessionId(), "resumed in the same session");
@@ -142,7 +143,7 @@ class GracefulStopIT {
         List<MarkedProcesses.Found> left =
                 MarkedProcesses.awaitNone(sandbox.marker(), Set.of(), Duration.ofMillis(500));
         assertTrue(left.isEmpty(), () -> "step processes survived the quit: " + left);
-        Plan saved = PlanFiles.load(plan);
+        Plan saved = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals(
                 TaskStatus.INTERRUPTED, saved.task("stubborn").orElseThrow().status());
         assertEquals(session, saved.task("stubborn").orElseThrow().sessionId());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
@@ -63,7 +64,7 @@ class LockIT {
         assertTrue(
                 third.stdout().contains("stale lock") && third.stdout().contains("process " + first.pid()),
                 () -> "a notice names the stale lock's PID\n" + third.describe());
-        Plan done = PlanFiles.load(plan);
+        Plan done = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals(TaskStatus.DONE, done.task("hold").orElseThrow().status());
         String newSession = done.task("hold").orElseThrow().sessionId();
         assertNotEquals(oldSession, newSession, "Start Fresh runs in a new session");
@@ -104,6 +105,10 @@ class LockIT {
         assertEquals(0, winner.awaitExit(Duration.ofSeconds(60)), winner::describe);
         assertEquals(1, Sandbox.lines(sandbox.work().resolve("markers/only")), "the task ran once");
         assertEquals(
-                TaskStatus.DONE, PlanFiles.load(plan).task("only").orElseThrow().status());
+                TaskStatus.DONE,
+                PlanFiles.load(plan, AgentRegistry.NAMES)
+                        .task("only")
+                        .orElseThrow()
+                        .status());
     }
 }

@@ -3,6 +3,7 @@ package dev.planexec.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -161,7 +162,7 @@ class WorktreeCrashIT {
     }
 
     private static Plan load(Path file) throws InvalidPlanException {
-        return PlanFiles.load(file);
+        return PlanFiles.load(file, AgentRegistry.NAMES);
     }
 
     private void awaitGitCalls(Path hooks, int calls, PlanexecProcess run) throws Exception {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.store.PlanStore;
 import dev.planexec.testing.Plans;
 import java.nio.charset.StandardCharsets;
@@ -215,7 +216,7 @@ class PlanRoundTripTest {
     void unknown_fields_survive_a_state_change_and_save(@TempDir Path dir) throws Exception {
         Path file = Plans.write(dir, "extras.json", UNKNOWN_FIELDS_PLAN);
         JsonNode before = Plans.tree(file);
-        PlanStore store = new PlanStore(file, PlanFiles.load(file));
+        PlanStore store = new PlanStore(file, PlanFiles.load(file, AgentRegistry.NAMES), AgentRegistry.NAMES);
 
         store.update(p ->
                 p.withTask(p.tasks().get(0).id(), t -> t.starting("planexec-extras-a-0badcafe", Timestamps.now())));

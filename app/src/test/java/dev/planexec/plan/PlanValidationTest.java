@@ -162,14 +162,16 @@ class PlanValidationTest {
     void load_names_a_missing_file(@TempDir Path dir) {
         Path missing = dir.resolve("nope.json");
 
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.load(missing));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(missing, AgentRegistry.NAMES));
 
         assertEquals(List.of(missing + ": no such file"), e.problems());
     }
 
     @Test
     void load_says_a_folder_is_not_a_plan_file(@TempDir Path dir) {
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.load(dir));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(dir, AgentRegistry.NAMES));
 
         assertEquals(List.of(dir + ": is a folder, not a plan file"), e.problems());
     }
@@ -178,7 +180,8 @@ class PlanValidationTest {
     void load_reports_problems_under_the_path_as_given(@TempDir Path dir) throws Exception {
         Path file = Plans.write(dir, "p.json", Plans.lines("{", "  \"tasks\": 3", "}"));
 
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.load(file));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(file, AgentRegistry.NAMES));
 
         assertEquals(List.of(file + ":2:12: \"tasks\" must be an array, not a number"), e.problems());
         assertTrue(Files.exists(file));

@@ -170,7 +170,7 @@ final class TuiFixtures {
 
     static Scheduler silentScheduler(Path dir) {
         Plan idle = plan("idle", "idle", task("held", "held", "", List.of(), List.of()));
-        PlanStore store = new PlanStore(dir.resolve("idle.json"), idle);
+        PlanStore store = new PlanStore(dir.resolve("idle.json"), idle, AgentRegistry.NAMES);
         AgentPool pool =
                 new AgentPool(AgentRegistry.load(), new AgentEnvironment(dir.resolve("state"), Map.of(), null), null);
         RunOptions options = new RunOptions(1, Set.of(), Set.of("held"), true);
@@ -219,7 +219,7 @@ final class TuiFixtures {
                     planFile,
                     "{\n  \"id\": \"keys\",\n  \"name\": \"Keys\",\n  \"agent\": \"local\",\n  \"tasks\": [\n" + tasks
                             + "\n  ]\n}\n");
-            store = new PlanStore(planFile, PlanFiles.load(planFile));
+            store = new PlanStore(planFile, PlanFiles.load(planFile, AgentRegistry.NAMES), AgentRegistry.NAMES);
             pool = new AgentPool(
                     AgentRegistry.load(), new AgentEnvironment(dir.resolve("state"), Map.of(), null), null);
             log = new LogFile(dir.resolve("planexec.log"));
@@ -261,7 +261,7 @@ final class TuiFixtures {
 
         /** The plan file as it is on disk now. */
         Plan onDisk() throws InvalidPlanException {
-            return PlanFiles.load(planFile);
+            return PlanFiles.load(planFile, AgentRegistry.NAMES);
         }
 
         /** Stops the run if it still goes on and waits for it to end, so nothing writes to its folder after. */
