@@ -51,11 +51,6 @@ public final class PlanFiles {
         return parse(json, name, null, agentNames);
     }
 
-    /** {@link #parse(byte[], String, List)} accepting any agent name: for tests. */
-    public static Plan parse(byte[] json, String name) throws InvalidPlanException {
-        return parse(json, name, (List<String>) null);
-    }
-
     /**
      * The plan as it is written to disk. A plan read from a file is that file's bytes with only the values that
      * differ from what was read written anew, in the file's layout (indentation, line breaks, spacing); everything

@@ -2,6 +2,7 @@ package dev.planexec.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.testing.Tasks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -191,7 +192,7 @@ class PlanEditTest {
         String file = "{\n  \"tasks\": [\n    {\n      \"id\": \"a\",\n      \"dependsOn\": [],\n"
                 + "      \"acceptanceCriteria\": [\"x\"],\n      \"steps\": [\"true\"]\n    },\n"
                 + "    {\"id\": \"b\", \"steps\": [\"true\"]}\n  ]\n}\n";
-        Plan plan = PlanFiles.parse(bytes(file), "p.json");
+        Plan plan = PlanFiles.parse(bytes(file), "p.json", AgentRegistry.NAMES);
         Task a = plan.tasks().get(0);
         Task changed = Tasks.unrun(
                 a.id(),
@@ -216,8 +217,8 @@ class PlanEditTest {
     @Test
     void a_task_taken_from_an_earlier_read_of_the_file_is_edited_in_place() throws Exception {
         String file = "{\n  \"tasks\": [\n    { \"id\": \"a\",   \"steps\": [\"true\"] }\n  ],\n  \"x\": 1.50\n}\n";
-        Plan before = PlanFiles.parse(bytes(file), "p.json");
-        Plan again = PlanFiles.parse(bytes(file), "p.json");
+        Plan before = PlanFiles.parse(bytes(file), "p.json", AgentRegistry.NAMES);
+        Plan again = PlanFiles.parse(bytes(file), "p.json", AgentRegistry.NAMES);
 
         Plan merged = again.withTasks(List.of(before.tasks().get(0).withStatus(TaskStatus.DONE)));
 
@@ -291,7 +292,7 @@ class PlanEditTest {
     }
 
     private static String save(String file, UnaryOperator<Plan> change) throws InvalidPlanException {
-        return text(PlanFiles.toJson(change.apply(PlanFiles.parse(bytes(file), "p.json"))));
+        return text(PlanFiles.toJson(change.apply(PlanFiles.parse(bytes(file), "p.json", AgentRegistry.NAMES))));
     }
 
     private static byte[] bytes(String s) {

@@ -227,7 +227,7 @@ class PlanRefusalTest {
         String json = "{\"tasks\": [{\"id\": \"a\", \"steps\": [\"true\"], \"sessionId\": null, \"agentResult\": null,"
                 + " \"startedAt\": null, \"finishedAt\": null, \"error\": null}]}";
 
-        Task task = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "p.json")
+        Task task = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "p.json", AgentRegistry.NAMES)
                 .tasks()
                 .get(0);
 
@@ -317,7 +317,7 @@ class PlanRefusalTest {
     }
 
     private static List<String> problems(byte[] json) {
-        return assertThrows(InvalidPlanException.class, () -> PlanFiles.parse(json, "p.json"))
+        return assertThrows(InvalidPlanException.class, () -> PlanFiles.parse(json, "p.json", AgentRegistry.NAMES))
                 .problems();
     }
 }
