@@ -63,34 +63,6 @@ public record Task(
         retryState = retryState == null ? RetryState.NONE : retryState;
     }
 
-    /** A pending task with only an id, a title and steps: for tests and generated plans. */
-    public static Task of(String id, String title, List<String> dependsOn, List<Step> steps) {
-        return new Task(
-                id,
-                title,
-                "",
-                List.of(),
-                dependsOn,
-                steps,
-                TaskStatus.PENDING,
-                null,
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                Map.of(),
-                List.of(),
-                null,
-                null,
-                Usage.NONE,
-                RetryState.NONE,
-                null,
-                null,
-                null);
-    }
-
     public boolean hasSteps() {
         return !steps.isEmpty();
     }

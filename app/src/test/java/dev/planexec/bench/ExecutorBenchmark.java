@@ -22,6 +22,7 @@ import dev.planexec.store.AtomicFile;
 import dev.planexec.store.LogFile;
 import dev.planexec.store.PlanStore;
 import dev.planexec.store.SecureFiles;
+import dev.planexec.testing.Tasks;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -188,7 +189,7 @@ public final class ExecutorBenchmark {
                     deps.add(id(j));
                 }
             }
-            tasks.add(Task.of(id(i), "Task " + i + " of the benchmark plan", deps, List.of(Step.of("true"))));
+            tasks.add(Tasks.of(id(i), "Task " + i + " of the benchmark plan", deps, List.of(Step.of("true"))));
         }
         return new Plan(
                 "bench-" + n,

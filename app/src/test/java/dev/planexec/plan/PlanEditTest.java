@@ -136,7 +136,7 @@ class PlanEditTest {
 
         String appended = save(file, p -> {
             List<Task> tasks = new ArrayList<>(p.tasks());
-            tasks.add(Task.of("c", "Third", List.of("a"), List.of(Step.of("echo \u00e9"))));
+            tasks.add(Tasks.of("c", "Third", List.of("a"), List.of(Step.of("echo \u00e9"))));
             return p.withTasks(tasks);
         });
         assertEquals(
@@ -162,7 +162,7 @@ class PlanEditTest {
     void a_task_added_to_an_empty_tasks_array_is_laid_out_like_the_file() throws Exception {
         String file = "\uFEFF{\n\t\"id\": \"p\",\n\t\"tasks\": []\n}";
 
-        String saved = save(file, p -> p.withTasks(List.of(Task.of("a", "A", List.of(), List.of(Step.of("true"))))));
+        String saved = save(file, p -> p.withTasks(List.of(Tasks.of("a", "A", List.of(), List.of(Step.of("true"))))));
 
         assertEquals(
                 "\uFEFF{\n\t\"id\": \"p\",\n\t\"tasks\": [\n\t\t{\n\t\t\t\"id\": \"a\",\n\t\t\t\"title\": \"A\",\n"
@@ -238,7 +238,7 @@ class PlanEditTest {
                 "2026-01-01T00:00:00.000Z",
                 null,
                 null,
-                List.of(Task.of("a", "A", List.of(), List.of(Step.of("true"), new Step("make", 5, null)))),
+                List.of(Tasks.of("a", "A", List.of(), List.of(Step.of("true"), new Step("make", 5, null)))),
                 null,
                 null,
                 null,

@@ -10,16 +10,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tasks made in code for tests, when {@link Task#of} (pending, no description, criteria or agent) is not enough: the
- * canonical constructor's long list of run fields written once.
+ * Tasks made in code for tests and generated plans: the canonical constructor's long list of run fields written once.
  *
  * <pre>{@code
+ * Task build = Tasks.of("build", "Build it", List.of(), List.of(Step.of("make")));
  * Task review = Tasks.unrun("review", "Review", "Read it.", List.of("a reply"), List.of("build"),
  *         List.of(Step.of("true")), TaskStatus.PENDING, "claude", null);
  * }</pre>
  */
 public final class Tasks {
     private Tasks() {}
+
+    /** A pending task with only an id, a title and steps. */
+    public static Task of(String id, String title, List<String> dependsOn, List<Step> steps) {
+        return unrun(id, title, "", List.of(), dependsOn, steps, TaskStatus.PENDING, null, null);
+    }
 
     /**
      * A task with only the fields a user writes: no session, attempts, notes, usage, retries, isolation or worktree.
