@@ -30,32 +30,6 @@ public record TaskBrief(
         otherTasks = List.copyOf(otherTasks);
     }
 
-    /** A brief with no dependencies: for a task that depends on nothing, and for tests. */
-    public TaskBrief(
-            String planId,
-            String planName,
-            String planDescription,
-            String planFile,
-            String taskId,
-            String title,
-            String description,
-            List<String> acceptanceCriteria,
-            List<StepSpec> steps,
-            List<OtherTask> otherTasks) {
-        this(
-                planId,
-                planName,
-                planDescription,
-                planFile,
-                taskId,
-                title,
-                description,
-                acceptanceCriteria,
-                steps,
-                List.of(),
-                otherTasks);
-    }
-
     /** A shell step for the local agent; {@code timeout} is {@code null} for none. */
     public record StepSpec(String run, Duration timeout) {}
 

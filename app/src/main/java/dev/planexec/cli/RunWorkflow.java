@@ -149,7 +149,7 @@ final class RunWorkflow {
         try {
             return PlanLoading.loadForRun(planFile);
         } catch (PlanexecException e) {
-            RunStateFile leftover = RunStateFile.of(planFile);
+            RunStateFile leftover = RunStateFile.of(planFile, AgentRegistry.NAMES);
             if (e.exitCode() != ExitCodes.BAD_INPUT || !leftover.exists()) {
                 throw e;
             }

@@ -48,50 +48,6 @@ public record Plan(
         worktreeFiles = worktreeFiles == null ? List.of() : List.copyOf(worktreeFiles);
     }
 
-    /** A plan without isolation fields. */
-    public Plan(
-            String id,
-            String name,
-            String description,
-            String createdAt,
-            String updatedAt,
-            String agent,
-            String workingDirectory,
-            List<Task> tasks,
-            Integer retries,
-            Integer retryDelaySeconds,
-            PlanSource source) {
-        this(
-                id,
-                name,
-                description,
-                createdAt,
-                updatedAt,
-                agent,
-                workingDirectory,
-                tasks,
-                retries,
-                retryDelaySeconds,
-                null,
-                List.of(),
-                null,
-                source);
-    }
-
-    /** A plan with the default retries. */
-    public Plan(
-            String id,
-            String name,
-            String description,
-            String createdAt,
-            String updatedAt,
-            String agent,
-            String workingDirectory,
-            List<Task> tasks,
-            PlanSource source) {
-        this(id, name, description, createdAt, updatedAt, agent, workingDirectory, tasks, null, null, source);
-    }
-
     public Optional<Task> task(String taskId) {
         return tasks.stream().filter(t -> t.id().equals(taskId)).findFirst();
     }

@@ -15,8 +15,9 @@ import java.util.List;
  * Reading, validating and writing plan files.
  *
  * <pre>{@code
- * Plan plan = PlanFiles.load(Path.of("plans/demo.json")); // throws InvalidPlanException listing every problem
- * byte[] json = PlanFiles.toJson(plan.withTask(...));      // the file's bytes with only that change made
+ * // throws InvalidPlanException listing every problem, an agent not in AgentRegistry.NAMES among them
+ * Plan plan = PlanFiles.load(Path.of("plans/demo.json"), AgentRegistry.NAMES);
+ * byte[] json = PlanFiles.toJson(plan.withTask(...)); // the file's bytes with only that change made
  * }</pre>
  */
 public final class PlanFiles {
@@ -34,14 +35,6 @@ public final class PlanFiles {
     }
 
     /**
-     * {@link #load(Path, List)} accepting any agent name: for a plan planexec itself wrote, read back by a test. Every
-     * command, the store and recovery pass the agent names instead.
-     */
-    public static Plan load(Path file) throws InvalidPlanException {
-        return load(file, null);
-    }
-
-    /**
      * {@link #load(Path, List)}, and the plan's working folder must exist: everything {@code run} refuses for the plan's sake
      * before it starts, so that {@code validate} says it too. (Not part of {@link #load(Path, List)}: a plan whose folder is gone
      * is still a plan, whose sessions {@code sessions clean} must not take for orphans.)
@@ -56,11 +49,6 @@ public final class PlanFiles {
      */
     public static Plan parse(byte[] json, String name, List<String> agentNames) throws InvalidPlanException {
         return parse(json, name, null, agentNames);
-    }
-
-    /** {@link #parse(byte[], String, List)} accepting any agent name: as {@link #load(Path)}. */
-    public static Plan parse(byte[] json, String name) throws InvalidPlanException {
-        return parse(json, name, (List<String>) null);
     }
 
     /**

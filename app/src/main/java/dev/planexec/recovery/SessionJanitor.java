@@ -144,7 +144,7 @@ public final class SessionJanitor implements AutoCloseable {
         if (plan.isEmpty()) {
             return new Row(session, State.UNKNOWN, null, "plan " + planFile + " cannot be read now");
         }
-        RunStateFile runState = RunStateFile.of(planFile);
+        RunStateFile runState = RunStateFile.of(planFile, AgentRegistry.NAMES);
         if (runState.exists()) {
             // A run that could not write into the plan file kept its state beside it; the next run applies it.
             Optional<Task> kept;

@@ -88,11 +88,6 @@ public final class PlanStore {
         return agentNames;
     }
 
-    /** {@link #PlanStore(Path, Plan, List)} accepting any agent name in an edit: for tests. */
-    public PlanStore(Path file, Plan plan) {
-        this(file, plan, null);
-    }
-
     /**
      * Opens the plan of a run: if the last run left its state in a {@link RunStateFile} because the plan file was
      * not valid then, merges that state into {@code loaded} (the plan file as it is now, valid), writes the result

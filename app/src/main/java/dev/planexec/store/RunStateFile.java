@@ -48,11 +48,6 @@ public final class RunStateFile {
         return new RunStateFile(planFile.resolveSibling(planFile.getFileName() + ".run-state"), agentNames);
     }
 
-    /** {@link #of(Path, List)} accepting any agent name: for tests. */
-    public static RunStateFile of(Path planFile) {
-        return of(planFile, null);
-    }
-
     public Path path() {
         return path;
     }

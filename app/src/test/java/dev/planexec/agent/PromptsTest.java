@@ -36,6 +36,7 @@ class PromptsTest {
                 "mkdir out",
                 List.of("out/ exists"),
                 List.of(),
+                List.of(),
                 List.of());
 
         assertEquals(

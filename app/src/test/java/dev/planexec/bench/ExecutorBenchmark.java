@@ -22,6 +22,7 @@ import dev.planexec.store.AtomicFile;
 import dev.planexec.store.LogFile;
 import dev.planexec.store.PlanStore;
 import dev.planexec.store.SecureFiles;
+import dev.planexec.testing.Tasks;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -188,7 +189,7 @@ public final class ExecutorBenchmark {
                     deps.add(id(j));
                 }
             }
-            tasks.add(Task.of(id(i), "Task " + i + " of the benchmark plan", deps, List.of(Step.of("true"))));
+            tasks.add(Tasks.of(id(i), "Task " + i + " of the benchmark plan", deps, List.of(Step.of("true"))));
         }
         return new Plan(
                 "bench-" + n,
@@ -199,6 +200,11 @@ public final class ExecutorBenchmark {
                 "local",
                 null,
                 tasks,
+                null,
+                null,
+                null,
+                List.of(),
+                null,
                 null);
     }
 
@@ -250,9 +256,9 @@ public final class ExecutorBenchmark {
      */
     private RunResult execute(Plan generated, int concurrency, int k) throws Exception {
         Path file = newPlanFile(generated);
-        Plan plan = PlanFiles.load(file);
+        Plan plan = PlanFiles.load(file, AgentRegistry.NAMES);
         int target = k > 0 ? k : plan.tasks().size();
-        PlanStore store = new PlanStore(file, plan);
+        PlanStore store = new PlanStore(file, plan, AgentRegistry.NAMES);
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicLong doneAt = new AtomicLong();
@@ -320,6 +326,7 @@ public final class ExecutorBenchmark {
                         "",
                         List.of(),
                         List.of(new TaskBrief.StepSpec("true", null)),
+                        List.of(),
                         List.of());
                 long t0 = System.nanoTime();
                 try (AgentSession session = runtime.create(
@@ -381,7 +388,7 @@ public final class ExecutorBenchmark {
         Floor(String label, Plan plan) throws Exception {
             this.label = label;
             this.file = newPlanFile(plan);
-            this.store = new PlanStore(file, PlanFiles.load(file));
+            this.store = new PlanStore(file, PlanFiles.load(file, AgentRegistry.NAMES), AgentRegistry.NAMES);
         }
 
         void sample(int reps) throws Exception {
@@ -430,12 +437,12 @@ public final class ExecutorBenchmark {
         int reps = 11;
         progress("load + validate of the " + LARGE + "-task plan: " + warm + " warm-up, " + reps + " timed");
         for (int i = 0; i < warm; i++) {
-            PlanFiles.load(file);
+            PlanFiles.load(file, AgentRegistry.NAMES);
         }
         long[] times = new long[reps];
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
-            Plan plan = PlanFiles.load(file);
+            Plan plan = PlanFiles.load(file, AgentRegistry.NAMES);
             times[i] = System.nanoTime() - t0;
             if (plan.tasks().size() != LARGE) {
                 throw new IllegalStateException("loaded " + plan.tasks().size() + " tasks");
@@ -453,7 +460,7 @@ public final class ExecutorBenchmark {
         long before = heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
         long allocatedBefore = threads.getThreadAllocatedBytes(thread);
-        Plan plan = PlanFiles.load(file);
+        Plan plan = PlanFiles.load(file, AgentRegistry.NAMES);
         long allocated = threads.getThreadAllocatedBytes(thread) - allocatedBefore;
         long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         System.gc();

@@ -9,6 +9,7 @@ import dev.planexec.plan.Plan;
 import dev.planexec.plan.Step;
 import dev.planexec.plan.Task;
 import dev.planexec.store.SecureFiles;
+import dev.planexec.testing.Tasks;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ public final class IsolationBenchmark {
 
         List<Task> tasks = new ArrayList<>();
         for (int i = 0; i < REPS + 1; i++) {
-            tasks.add(Task.of("t" + i, "Task " + i, List.of(), List.of(Step.of("true"))));
+            tasks.add(Tasks.of("t" + i, "Task " + i, List.of(), List.of(Step.of("true"))));
         }
         Plan plan = new Plan(
                 "bench", "bench", "", "", "", "local", null, tasks, null, null, "worktree", List.of(), null, null);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.agent.AgentRuntime;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
@@ -358,11 +359,11 @@ class CliRunTest {
         }
         // A run that found the plan file broken kept its state, naming the session, beside the plan.
         byte[] valid = Files.readAllBytes(plan);
-        PlanStore store = new PlanStore(plan, Plans.load(plan));
+        PlanStore store = new PlanStore(plan, Plans.load(plan), AgentRegistry.NAMES);
         Files.writeString(plan, "{ half a plan");
         store.update(p -> p.withTask("a", t -> t.withSessionId(kept)));
         Files.write(plan, valid);
-        assertTrue(RunStateFile.of(plan).exists());
+        assertTrue(RunStateFile.of(plan, AgentRegistry.NAMES).exists());
 
         Result clean = planexec().run("sessions", "clean", "--orphaned");
 

@@ -9,6 +9,7 @@ import dev.planexec.plan.TaskStatus;
 import dev.planexec.recovery.Orphan;
 import dev.planexec.run.RunEvent;
 import dev.planexec.run.RunSummary;
+import dev.planexec.testing.Tasks;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class LinePrinterTest {
     private final StringWriter out = new StringWriter();
     private final LinePrinter printer = new LinePrinter(new PrintWriter(out), "->", 6);
-    private final Task pending = Task.of("build", "Build", List.of(), List.of(Step.of("make")));
+    private final Task pending = Tasks.of("build", "Build", List.of(), List.of(Step.of("make")));
 
     @Test
     void a_state_change_is_one_line_with_time_task_old_and_new_status_and_session() {

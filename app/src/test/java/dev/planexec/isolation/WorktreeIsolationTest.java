@@ -13,6 +13,7 @@ import dev.planexec.plan.Step;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskWorktree;
 import dev.planexec.testing.GitRepo;
+import dev.planexec.testing.Tasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -412,7 +413,7 @@ class WorktreeIsolationTest {
     }
 
     static Task task(String id) {
-        return Task.of(id, "Task " + id, List.of(), List.of(Step.of("true")));
+        return Tasks.of(id, "Task " + id, List.of(), List.of(Step.of("true")));
     }
 
     static Plan plan(String id, List<Task> tasks, List<String> files) {

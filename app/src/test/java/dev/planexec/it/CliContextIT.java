@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,26 +27,9 @@ class CliContextIT {
 
     @Test
     void pi_task_is_told_what_its_dependency_did_and_usage_is_what_the_model_reported() throws IOException {
-        Path cli = CliRealAgentIT.realCli(
-                "PLANEXEC_TEST_PI_CLI", "pi", "npm install -g @mariozechner/pi-coding-agent@0.73.1");
+        Path cli = RealCli.find("PLANEXEC_TEST_PI_CLI", "pi", "npm install -g @mariozechner/pi-coding-agent@0.73.1");
         try (CliFakeModel model = CliFakeModel.start()) {
-            Path agentDir = Files.createDirectories(sandbox.root().resolve("pi-agent"));
-            Files.writeString(
-                    agentDir.resolve("models.json"),
-                    "{\"providers\": {\"fake\": {\"baseUrl\": \""
-                            + model.baseUrl() + "/v1\", \"api\": \"openai-completions\", \"apiKey\": \"fake-key\","
-                            + " \"compat\": {\"supportsDeveloperRole\": false, \"supportsReasoningEffort\": false},"
-                            + " \"models\": [{\"id\": \"fake-model\"}]}}}");
-            Files.writeString(
-                    agentDir.resolve("settings.json"),
-                    "{\"defaultProvider\": \"fake\", \"defaultModel\": \"fake-model\"}");
-            Map<String, String> env = new HashMap<>(sandbox.env());
-            env.put("PLANEXEC_PI_CLI", cli.toString());
-            env.put(
-                    "HOME",
-                    Files.createDirectories(sandbox.root().resolve("home")).toString());
-            env.put("PI_CODING_AGENT_DIR", agentDir.toString());
-            env.put("PI_OFFLINE", "1");
+            Map<String, String> env = RealCli.piEnv(sandbox, cli, model);
             Path plan = sandbox.work().resolve("plan.json");
             Files.writeString(
                     plan,

@@ -1,13 +1,10 @@
 package dev.planexec.it;
 
-import static dev.planexec.it.CliRealAgentIT.killThenResume;
-import static dev.planexec.it.CliRealAgentIT.realCli;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,7 +26,7 @@ class CliRealCodexGeminiIT {
 
     @Test
     void codex_task_killed_with_kill_9_resumes_in_the_same_session_with_its_conversation() throws IOException {
-        Path cli = realCli("PLANEXEC_TEST_CODEX_CLI", "codex", "npm install -g @openai/codex@0.169.0");
+        Path cli = RealCli.find("PLANEXEC_TEST_CODEX_CLI", "codex", "npm install -g @openai/codex@0.169.0");
         try (CliFakeModel model = CliFakeModel.start()) {
             Path codexHome = Files.createDirectories(sandbox.root().resolve("codex-home"));
             Files.writeString(
@@ -52,17 +49,13 @@ class CliRealCodexGeminiIT {
                             "[feedback]",
                             "enabled = false",
                             ""));
-            Map<String, String> env = new HashMap<>(sandbox.env());
-            env.put("PLANEXEC_CODEX_CLI", cli.toString());
-            env.put(
-                    "HOME",
-                    Files.createDirectories(sandbox.root().resolve("home")).toString());
+            Map<String, String> env = RealCli.env(sandbox, "PLANEXEC_CODEX_CLI", cli);
             env.put("CODEX_HOME", codexHome.toString());
             env.put("PLANEXEC_FAKE_MODEL_KEY", "sk-fake-key-for-tests");
             // Codex names the session (thread.started): wait for its id, not planexec's placeholder, in the plan,
             // and for planexec's record of it to name the running CLI, which the resuming run stops first (Codex
             // refuses to resume a thread another process still writes).
-            String id = killThenResume(
+            String id = RealCli.killThenResume(
                     sandbox, "codex", env, model, s -> s.matches(UUID) && recordsRunningCli(sandbox.home(), s));
             try (Stream<Path> files = Files.walk(codexHome.resolve("sessions"))) {
                 assertTrue(
@@ -74,9 +67,9 @@ class CliRealCodexGeminiIT {
 
     @Test
     void gemini_task_killed_with_kill_9_resumes_in_the_same_session_with_its_conversation() throws IOException {
-        Path cli = realCli("PLANEXEC_TEST_GEMINI_CLI", "gemini", "npm install -g @google/gemini-cli@0.61.0");
+        Path cli = RealCli.find("PLANEXEC_TEST_GEMINI_CLI", "gemini", "npm install -g @google/gemini-cli@0.61.0");
         try (CliFakeModel model = CliFakeModel.start()) {
-            Path home = Files.createDirectories(sandbox.root().resolve("home"));
+            Path home = RealCli.home(sandbox);
             Path gemini = Files.createDirectories(home.resolve(".gemini"));
             // An API key (GOOGLE_GEMINI_BASE_URL alone selects the "gateway" auth, which -p refuses), a fixed model
             // (no routing request), and no usage statistics, telemetry or update checks.
@@ -86,14 +79,12 @@ class CliRealCodexGeminiIT {
                             + " false}}, \"model\": {\"name\": \"gemini-2.5-flash\"},"
                             + " \"privacy\": {\"usageStatisticsEnabled\": false}, \"telemetry\": {\"enabled\": false},"
                             + " \"general\": {\"enableAutoUpdate\": false, \"enableAutoUpdateNotification\": false}}");
-            Map<String, String> env = new HashMap<>(sandbox.env());
-            env.put("PLANEXEC_GEMINI_CLI", cli.toString());
-            env.put("HOME", home.toString());
+            Map<String, String> env = RealCli.env(sandbox, "PLANEXEC_GEMINI_CLI", cli);
             env.put("GEMINI_CLI_HOME", home.toString());
             env.put("GEMINI_API_KEY", "fake-key-for-tests");
             env.put("GOOGLE_GEMINI_BASE_URL", model.baseUrl());
             env.put("GEMINI_TELEMETRY_ENABLED", "false");
-            String id = killThenResume(sandbox, "gemini", env, model, s -> true);
+            String id = RealCli.killThenResume(sandbox, "gemini", env, model, s -> true);
             assertTrue(id.startsWith("planexec-"), id);
             try (Stream<Path> files = Files.walk(gemini.resolve("tmp"))) {
                 assertTrue(

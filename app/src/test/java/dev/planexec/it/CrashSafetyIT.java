@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.MarkedProcesses;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -259,7 +261,7 @@ class CrashSafetyIT {
 
         Plan load() {
             try {
-                return PlanFiles.load(planFile);
+                return PlanFiles.load(planFile, AgentRegistry.NAMES);
             } catch (InvalidPlanException e) {
                 throw new AssertionError("the plan file does not parse: " + e.problems(), e);
             }

@@ -10,12 +10,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.store.RunStateFile;
+import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -74,12 +77,12 @@ class EditDuringRunIT {
         saveLikeAnEditor(edited);
 
         run.awaitLine(Pattern.compile("was changed on disk; taken in: .*new task \"c\""), LONG);
-        Waits.until(() -> Sandbox.lines(marker("c")) == 1, LONG, () -> "the added task to run\n" + run.describe());
+        Waits.until(() -> "the added task to run\n" + run.describe(), LONG, () -> Sandbox.lines(marker("c")) == 1);
         Files.createFile(sandbox.work().resolve("go-slow"));
         Files.createFile(sandbox.work().resolve("go-p"));
         assertEquals(0, run.awaitExit(LONG), run::describe);
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals(
                 List.of("a", "slow", "p", "c"),
                 after.tasks().stream().map(Task::id).toList());
@@ -100,7 +103,7 @@ class EditDuringRunIT {
                 .group();
         assertTrue(line.contains("plan field \"x-review\" added"), line);
         assertTrue(line.contains("task \"p\": title"), line);
-        assertFalse(RunStateFile.of(plan).exists(), "no run-state file is left");
+        assertFalse(RunStateFile.of(plan, AgentRegistry.NAMES).exists(), "no run-state file is left");
     }
 
     @Test
@@ -112,7 +115,7 @@ class EditDuringRunIT {
 
         Files.write(plan, broken); // in place, as a crashed editor or a typo leaves it
         Files.createFile(sandbox.work().resolve("go-slow")); // slow finishes and p starts: two saves while broken
-        RunStateFile runState = RunStateFile.of(plan);
+        RunStateFile runState = RunStateFile.of(plan, AgentRegistry.NAMES);
         awaitPStartedIn(runState, run, "the run's state to go to ");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runState.path())));
         long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
@@ -138,7 +141,7 @@ class EditDuringRunIT {
         Files.createFile(sandbox.work().resolve("go-p"));
         assertEquals(0, run.awaitExit(LONG), run::describe);
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals("Edited while broken", after.task("p").orElseThrow().title());
         after.tasks().forEach(EditDuringRunIT::assertRan);
         for (String id : List.of("a", "slow", "p")) {
@@ -155,16 +158,16 @@ class EditDuringRunIT {
         byte[] broken = truncated(fixed);
         Files.write(plan, broken);
         Files.createFile(sandbox.work().resolve("go-slow"));
-        RunStateFile runState = RunStateFile.of(plan);
+        RunStateFile runState = RunStateFile.of(plan, AgentRegistry.NAMES);
         awaitPStartedIn(runState, first, "p to start with the state in ");
         String pSession =
                 stateIn(runState).orElseThrow().task("p").orElseThrow().sessionId();
         assertNotNull(pSession, "the write-ahead names p's session");
         // Killed once p's session exists and its step runs (a kill before that is RecoveryIT's and CrashSafetyIT's).
         Waits.until(
-                () -> MarkedProcesses.matching(sandbox.marker(), ".*go-p.*").size() == 1,
+                () -> "p's step to run\n" + first.describe(),
                 LONG,
-                () -> "p's step to run\n" + first.describe());
+                () -> MarkedProcesses.matching(sandbox.marker(), ".*go-p.*").size() == 1);
 
         first.kill9();
         assertArrayEquals(broken, Files.readAllBytes(plan), "the broken file was not written over");
@@ -182,7 +185,7 @@ class EditDuringRunIT {
         Files.createFile(sandbox.work().resolve("go-p"));
         assertEquals(0, second.awaitExit(LONG), second::describe);
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals("Edited before the crash", after.task("p").orElseThrow().title());
         after.tasks().forEach(EditDuringRunIT::assertRan);
         assertEquals(pSession, after.task("p").orElseThrow().sessionId());
@@ -213,22 +216,19 @@ class EditDuringRunIT {
 
     /** Waits until the run-state file says {@code p} is in progress: the plan file is broken, so it went there. */
     private static void awaitPStartedIn(RunStateFile runState, PlanexecProcess run, String what) {
-        Waits.until(
-                () -> stateIn(runState)
-                        .filter(s -> status(s, "p") == TaskStatus.IN_PROGRESS)
-                        .isPresent(),
-                LONG,
-                () -> what + runState.path() + "\n" + run.describe());
+        Waits.until(() -> what + runState.path() + "\n" + run.describe(), LONG, () -> stateIn(runState)
+                .filter(s -> status(s, "p") == TaskStatus.IN_PROGRESS)
+                .isPresent());
     }
 
     private void awaitPlan(PlanexecProcess run, java.util.function.Predicate<Plan> condition) {
-        Waits.until(
-                () -> loaded().filter(condition).isPresent(), LONG, () -> "the plan to get there\n" + run.describe());
+        Waits.until(() -> "the plan to get there\n" + run.describe(), LONG, () -> loaded().filter(condition)
+                .isPresent());
     }
 
     private Optional<Plan> loaded() {
         try {
-            return Optional.of(PlanFiles.load(plan));
+            return Optional.of(PlanFiles.load(plan, AgentRegistry.NAMES));
         } catch (InvalidPlanException e) {
             return Optional.empty();
         }

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,12 +53,12 @@ class GracefulStopIT {
         String betaSession = awaitInProgress(run, "beta");
         // Both steps are in their 30 s sleep and each has a grandchild that its shell does not wait for.
         Waits.until(
+                () -> "both steps running with their grandchildren: " + sandbox.stepProcesses(),
+                Duration.ofSeconds(20),
                 () -> MarkedProcesses.matching(sandbox.marker(), "sleep 300").size() == 2
                         && MarkedProcesses.matching(sandbox.marker(), "sleep 30")
                                         .size()
-                                == 2,
-                Duration.ofSeconds(20),
-                () -> "both steps running with their grandchildren: " + sandbox.stepProcesses());
+                                == 2);
 
         long sent = System.nanoTime();
         run.signal(signal);
@@ -72,7 +75,7 @@ class GracefulStopIT {
         assertTrue(run.stdout().contains("interrupted; run again to resume"), run::describe);
         assertTrue(Files.notExists(sandbox.work().resolve("plan.json.lock")), "a stopped run releases its lock");
 
-        Plan stopped = PlanFiles.load(plan);
+        Plan stopped = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals(TaskStatus.INTERRUPTED, stopped.task("alpha").orElseThrow().status());
         assertEquals(TaskStatus.INTERRUPTED, stopped.task("beta").orElseThrow().status());
         assertEquals(alphaSession, stopped.task("alpha").orElseThrow().sessionId());
@@ -92,7 +95,7 @@ class GracefulStopIT {
         Files.createFile(sandbox.work().resolve("fast"));
         PlanexecProcess resume = sandbox.start("run", plan.toString(), "--plain", "--on-orphans", "resume");
         assertEquals(0, resume.awaitExit(Duration.ofSeconds(60)), resume::describe);
-        Plan finished = PlanFiles.load(plan);
+        Plan finished = PlanFiles.load(plan, AgentRegistry.NAMES);
         finished.tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t::toString));
         assertEquals(alphaSession, finished.task("alpha").orElseThrow().sessionId(), "resumed in the same session");
         assertEquals(betaSession, finished.task("beta").orElseThrow().sessionId(), "resumed in the same session");
@@ -111,9 +114,9 @@ class GracefulStopIT {
         PlanexecProcess run = sandbox.start("run", plan.toString(), "--plain");
         String session = awaitInProgress(run, "stubborn");
         Waits.until(
-                () -> MarkedProcesses.matching(sandbox.marker(), "sleep 30").size() == 1,
+                () -> "the step running: " + sandbox.stepProcesses(),
                 Duration.ofSeconds(20),
-                () -> "the step running: " + sandbox.stepProcesses());
+                () -> MarkedProcesses.matching(sandbox.marker(), "sleep 30").size() == 1);
 
         long first = System.nanoTime();
         run.signal("INT");
@@ -140,7 +143,7 @@ class GracefulStopIT {
         List<MarkedProcesses.Found> left =
                 MarkedProcesses.awaitNone(sandbox.marker(), Set.of(), Duration.ofMillis(500));
         assertTrue(left.isEmpty(), () -> "step processes survived the quit: " + left);
-        Plan saved = PlanFiles.load(plan);
+        Plan saved = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals(
                 TaskStatus.INTERRUPTED, saved.task("stubborn").orElseThrow().status());
         assertEquals(session, saved.task("stubborn").orElseThrow().sessionId());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -58,7 +59,7 @@ class HangUpIT extends TuiInTmux {
         TuiRunIT.Fixture.await(() -> Files.exists(run.resolve("code")), START, "the exit code");
         assertEquals("130", Files.readString(run.resolve("code")).strip(), "a hang-up exits as a graceful stop");
 
-        Plan saved = PlanFiles.load(plan);
+        Plan saved = PlanFiles.load(plan, AgentRegistry.NAMES);
         for (String id : RUNNING) {
             Task task = saved.task(id).orElseThrow();
             assertEquals(TaskStatus.INTERRUPTED, task.status(), id + " (" + task.error() + ")");
@@ -89,7 +90,7 @@ class HangUpIT extends TuiInTmux {
             next.send("q");
             assertEquals(0, next.awaitExit(START));
         }
-        Plan finished = PlanFiles.load(plan);
+        Plan finished = PlanFiles.load(plan, AgentRegistry.NAMES);
         for (String id : RUNNING) {
             assertEquals(
                     saved.task(id).orElseThrow().sessionId(),
@@ -100,7 +101,7 @@ class HangUpIT extends TuiInTmux {
 
     private static boolean bothRunning(Path plan) {
         try {
-            Plan p = PlanFiles.load(plan);
+            Plan p = PlanFiles.load(plan, AgentRegistry.NAMES);
             return RUNNING.stream().allMatch(id -> {
                 Task t = p.task(id).orElseThrow();
                 return t.status() == TaskStatus.IN_PROGRESS && t.sessionId() != null;

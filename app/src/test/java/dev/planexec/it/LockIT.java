@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Waits;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +37,9 @@ class LockIT {
                         Pattern.compile("hold\\s+pending\\s+(?:→|->)\\s+in_progress\\s+(\\S+)"), Duration.ofSeconds(30))
                 .group(1);
         Waits.until(
-                () -> MarkedProcesses.matching(sandbox.marker(), "sleep 30").size() == 1,
+                () -> "the first run's step: " + sandbox.stepProcesses(),
                 Duration.ofSeconds(20),
-                () -> "the first run's step: " + sandbox.stepProcesses());
+                () -> MarkedProcesses.matching(sandbox.marker(), "sleep 30").size() == 1);
 
         byte[] before = Files.readAllBytes(plan);
         PlanexecProcess second = sandbox.start("run", plan.toString(), "--plain", "--on-orphans", "resume");
@@ -61,7 +64,7 @@ class LockIT {
         assertTrue(
                 third.stdout().contains("stale lock") && third.stdout().contains("process " + first.pid()),
                 () -> "a notice names the stale lock's PID\n" + third.describe());
-        Plan done = PlanFiles.load(plan);
+        Plan done = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals(TaskStatus.DONE, done.task("hold").orElseThrow().status());
         String newSession = done.task("hold").orElseThrow().sessionId();
         assertNotEquals(oldSession, newSession, "Start Fresh runs in a new session");
@@ -86,10 +89,10 @@ class LockIT {
                 sandbox.start("run", plan.toString(), "--plain"));
 
         Waits.until(
-                () -> runs.stream().filter(r -> !r.isAlive()).count() == 2,
-                Duration.ofSeconds(60),
                 () -> "two of the runs to give up: "
-                        + runs.stream().map(PlanexecProcess::describe).toList());
+                        + runs.stream().map(PlanexecProcess::describe).toList(),
+                Duration.ofSeconds(60),
+                () -> runs.stream().filter(r -> !r.isAlive()).count() == 2);
         PlanexecProcess winner =
                 runs.stream().filter(PlanexecProcess::isAlive).findFirst().orElseThrow();
         for (PlanexecProcess loser : runs) {
@@ -102,6 +105,10 @@ class LockIT {
         assertEquals(0, winner.awaitExit(Duration.ofSeconds(60)), winner::describe);
         assertEquals(1, Sandbox.lines(sandbox.work().resolve("markers/only")), "the task ran once");
         assertEquals(
-                TaskStatus.DONE, PlanFiles.load(plan).task("only").orElseThrow().status());
+                TaskStatus.DONE,
+                PlanFiles.load(plan, AgentRegistry.NAMES)
+                        .task("only")
+                        .orElseThrow()
+                        .status());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
@@ -54,7 +55,7 @@ class OrphanPromptIT {
             assertEquals(1, tmux.awaitExit(Duration.ofSeconds(60)), "Clean Up leaves b pending: not all done");
         }
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         Task a = after.task("a").orElseThrow();
         Task b = after.task("b").orElseThrow();
         assertEquals(TaskStatus.DONE, a.status());
@@ -77,7 +78,7 @@ class OrphanPromptIT {
             tmux.send("F", "Enter");
             assertEquals(0, tmux.awaitExit(Duration.ofSeconds(60)));
         }
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         for (String id : new String[] {"a", "b"}) {
             Task t = after.task(id).orElseThrow();
             assertEquals(TaskStatus.DONE, t.status());
@@ -103,13 +104,13 @@ class OrphanPromptIT {
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
-                Plan p = PlanFiles.load(plan);
+                Plan p = PlanFiles.load(plan, AgentRegistry.NAMES);
                 if (p.tasks().stream().allMatch(t -> t.status() == TaskStatus.IN_PROGRESS)
                         && Files.exists(dir.resolve("started-a"))
                         && Files.exists(dir.resolve("started-b"))) {
                     run.destroyForcibly(); // SIGKILL: no shutdown hook, no last save
                     run.waitFor(10, TimeUnit.SECONDS);
-                    return PlanFiles.load(plan);
+                    return PlanFiles.load(plan, AgentRegistry.NAMES);
                 }
                 Thread.sleep(50);
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,10 @@ class PlanFileSafetyIT {
         assertTrue(Files.isSymbolicLink(plan) && Files.isSymbolicLink(current), "both links are still links");
         assertEquals(Path.of("current.json"), Files.readSymbolicLink(plan));
         assertEquals(Path.of("versions/v1.json"), Files.readSymbolicLink(current));
-        assertEquals(2, PlanFiles.load(real).count(TaskStatus.DONE), "the file the links end at has the run's state");
+        assertEquals(
+                2,
+                PlanFiles.load(real, AgentRegistry.NAMES).count(TaskStatus.DONE),
+                "the file the links end at has the run's state");
         assertEquals(List.of("current.json", "plan.json", "versions"), namesIn(sandbox.work()));
         assertEquals(
                 List.of("markers", "v1.json"), namesIn(real.getParent()), "no temporary file or lock left beside it");
@@ -61,7 +65,11 @@ class PlanFileSafetyIT {
         assertEquals(0, run.awaitExit(Duration.ofSeconds(60)), run::describe);
 
         assertEquals(
-                TaskStatus.DONE, PlanFiles.load(plan).task("a").orElseThrow().status());
+                TaskStatus.DONE,
+                PlanFiles.load(plan, AgentRegistry.NAMES)
+                        .task("a")
+                        .orElseThrow()
+                        .status());
         assertEquals(1234, Files.getAttribute(plan, "unix:uid"), "owner (the tests run as root)");
         assertEquals(4321, Files.getAttribute(plan, "unix:gid"), "group");
         assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(plan)), "mode");

@@ -1,5 +1,6 @@
 package dev.planexec.it;
 
+import dev.planexec.testing.Waits;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Waits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,22 +47,25 @@ class RecoveryIT {
                 .writeTo(sandbox.work().resolve("plan.json"));
         PlanexecProcess run = sandbox.start("run", plan.toString(), "--plain");
         Waits.until(
-                () -> Sandbox.lines(marker("build-1")) == 1,
+                () -> "step 1 to finish\n" + run.describe(),
                 Duration.ofSeconds(30),
-                () -> "step 1 to finish\n" + run.describe());
-        oldSession = PlanFiles.load(plan).task("build").orElseThrow().sessionId();
+                () -> Sandbox.lines(marker("build-1")) == 1);
+        oldSession = PlanFiles.load(plan, AgentRegistry.NAMES)
+                .task("build")
+                .orElseThrow()
+                .sessionId();
         // Step 2 started, so step 1's end is on disk (the session syncs it before the next step starts).
         Waits.until(
+                () -> "step 2 to be running\n" + run.describe(),
+                Duration.ofSeconds(30),
                 () -> sessionExists(oldSession)
                         && session(oldSession).startedSteps().contains(1)
                         && MarkedProcesses.matching(sandbox.marker(), "sleep 30")
                                         .size()
-                                == 1,
-                Duration.ofSeconds(30),
-                () -> "step 2 to be running\n" + run.describe());
+                                == 1);
         run.kill9();
         Files.createFile(sandbox.work().resolve("fast"));
-        Task killed = PlanFiles.load(plan).task("build").orElseThrow();
+        Task killed = PlanFiles.load(plan, AgentRegistry.NAMES).task("build").orElseThrow();
         assertEquals(TaskStatus.IN_PROGRESS, killed.status());
         assertEquals(Set.of(0), session(oldSession).finishedSteps());
     }
@@ -69,7 +75,7 @@ class RecoveryIT {
         PlanexecProcess run = sandbox.start("run", plan.toString(), "--plain", "--on-orphans", "resume");
         assertEquals(0, run.awaitExit(Duration.ofSeconds(60)), run::describe);
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         after.tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t::toString));
         assertEquals(oldSession, after.task("build").orElseThrow().sessionId());
         assertEquals(List.of(oldSession), markerLines("build-1"), "step 1 ran once");
@@ -85,7 +91,7 @@ class RecoveryIT {
         PlanexecProcess run = sandbox.start("run", plan.toString(), "--plain", "--on-orphans", "fresh");
         assertEquals(0, run.awaitExit(Duration.ofSeconds(60)), run::describe);
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         after.tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t::toString));
         String newSession = after.task("build").orElseThrow().sessionId();
         assertNotEquals(oldSession, newSession);
@@ -103,13 +109,16 @@ class RecoveryIT {
         assertEquals(1, run.awaitExit(Duration.ofSeconds(60)), () -> "not every task is done\n" + run.describe());
         assertTrue(run.stdout().contains("cleaned up"), run::describe);
 
-        Task build = PlanFiles.load(plan).task("build").orElseThrow();
+        Task build = PlanFiles.load(plan, AgentRegistry.NAMES).task("build").orElseThrow();
         assertEquals(TaskStatus.PENDING, build.status());
         assertNull(build.sessionId());
         assertTrue(!sessionExists(oldSession), "the session folder is removed");
         assertEquals(
                 TaskStatus.PENDING,
-                PlanFiles.load(plan).task("ship").orElseThrow().status());
+                PlanFiles.load(plan, AgentRegistry.NAMES)
+                        .task("ship")
+                        .orElseThrow()
+                        .status());
         // The killed run's step 2 was stopped with its session: nothing can finish it later.
         List<MarkedProcesses.Found> left =
                 MarkedProcesses.awaitNone(sandbox.marker(), Set.of(), Duration.ofMillis(500));

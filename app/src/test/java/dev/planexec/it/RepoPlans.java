@@ -1,5 +1,6 @@
 package dev.planexec.it;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -20,7 +21,7 @@ public final class RepoPlans {
         Path root = Path.of(System.getProperty("planexec.root", ".."));
         Plan plan;
         try {
-            plan = PlanFiles.load(root.resolve("plans").resolve(name));
+            plan = PlanFiles.load(root.resolve("plans").resolve(name), AgentRegistry.NAMES);
         } catch (InvalidPlanException e) {
             throw new AssertionError("the repository's plans/" + name + " is invalid: " + e.getMessage(), e);
         }

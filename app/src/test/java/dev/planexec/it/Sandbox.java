@@ -1,6 +1,7 @@
 package dev.planexec.it;
 
 import dev.planexec.store.SecureFiles;
+import dev.planexec.testing.MarkedProcesses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package dev.planexec.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.ReadOnlyFolder;
@@ -38,7 +39,10 @@ class SaveFailureIT {
 
         assertEquals(
                 TaskStatus.IN_PROGRESS,
-                PlanFiles.load(plan).task("first").orElseThrow().status());
+                PlanFiles.load(plan, AgentRegistry.NAMES)
+                        .task("first")
+                        .orElseThrow()
+                        .status());
         assertTrue(
                 run.stdout()
                         .contains("stopped: the plan could not be saved: 0/2 done, 0 failed, 1 interrupted, 1 pending"),

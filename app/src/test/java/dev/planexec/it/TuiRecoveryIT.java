@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -49,7 +50,7 @@ class TuiRecoveryIT extends TuiInTmux {
             assertEquals(0, tmux.awaitExit(START));
         }
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         after.tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t.id()));
         assertEquals(session, after.task(TASK).orElseThrow().sessionId(), "Resume keeps the session");
         assertEquals(8, Files.readAllLines(dir.resolve("out/demo/content.txt")).size());
@@ -67,7 +68,7 @@ class TuiRecoveryIT extends TuiInTmux {
             assertEquals(0, tmux.awaitExit(START));
         }
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         after.tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t.id()));
         String fresh = after.task(TASK).orElseThrow().sessionId();
         assertNotNull(fresh);
@@ -96,7 +97,7 @@ class TuiRecoveryIT extends TuiInTmux {
             assertEquals(1, tmux.awaitExit(START), "not every task is done");
         }
 
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         Task cleaned = after.task(TASK).orElseThrow();
         assertEquals(TaskStatus.PENDING, cleaned.status());
         assertNull(cleaned.sessionId());
@@ -127,7 +128,9 @@ class TuiRecoveryIT extends TuiInTmux {
             tmux.send("q");
             assertEquals(0, tmux.awaitExit(START));
         }
-        PlanFiles.load(plan).tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t.id()));
+        PlanFiles.load(plan, AgentRegistry.NAMES)
+                .tasks()
+                .forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t.id()));
         assertEquals(8, Files.readAllLines(dir.resolve("out/demo/content.txt")).size());
     }
 
@@ -151,7 +154,7 @@ class TuiRecoveryIT extends TuiInTmux {
             jvm.destroyForcibly(); // SIGKILL: no shutdown hook, no last save, no terminal restored
             assertEquals(137, tmux.awaitExit(START));
         }
-        Task orphan = PlanFiles.load(plan).task(TASK).orElseThrow();
+        Task orphan = PlanFiles.load(plan, AgentRegistry.NAMES).task(TASK).orElseThrow();
         assertEquals(TaskStatus.IN_PROGRESS, orphan.status());
         assertNotNull(orphan.sessionId());
         Files.deleteIfExists(dir.resolve("jvm.pid"));
@@ -161,7 +164,7 @@ class TuiRecoveryIT extends TuiInTmux {
     /** In progress on disk, its session created, and its step has written a page. */
     private boolean fetchContentRuns() {
         try {
-            Task task = PlanFiles.load(plan).task(TASK).orElseThrow();
+            Task task = PlanFiles.load(plan, AgentRegistry.NAMES).task(TASK).orElseThrow();
             return task.status() == TaskStatus.IN_PROGRESS
                     && task.sessionId() != null
                     && Files.exists(dir.resolve("state/sessions").resolve(task.sessionId()))

@@ -3,6 +3,7 @@ package dev.planexec.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
@@ -38,7 +39,10 @@ class TuiRetryIT extends TuiInTmux {
                     s -> s.contains("compile · Compile (fails)") && s.contains(" r retry "), START, "r on compile");
             assertEquals(
                     TaskStatus.FAILED,
-                    PlanFiles.load(plan).task("compile").orElseThrow().status());
+                    PlanFiles.load(plan, AgentRegistry.NAMES)
+                            .task("compile")
+                            .orElseThrow()
+                            .status());
 
             Files.createFile(dir.resolve("out/failing/fixed"));
             tmux.send("r");
@@ -51,7 +55,7 @@ class TuiRetryIT extends TuiInTmux {
             assertEquals(0, tmux.awaitExit(START));
             assertTrue(tmux.screen().contains("all tasks done: 4/4 done"), tmux.screen());
         }
-        Plan after = PlanFiles.load(plan);
+        Plan after = PlanFiles.load(plan, AgentRegistry.NAMES);
         after.tasks().forEach(t -> assertEquals(TaskStatus.DONE, t.status(), t.id()));
         assertEquals(2, after.task("compile").orElseThrow().attempts());
     }

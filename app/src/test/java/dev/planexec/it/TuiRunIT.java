@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.MarkedProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +62,7 @@ class TuiRunIT extends TuiInTmux {
             String after = tmux.screen();
             assertTrue(after.contains("all tasks done: 8/8 done, 0 failed, 0 interrupted, 0 pending"), after);
         }
-        Plan done = PlanFiles.load(plan);
+        Plan done = PlanFiles.load(plan, AgentRegistry.NAMES);
         for (Task task : done.tasks()) {
             assertEquals(TaskStatus.DONE, task.status(), task.id());
         }
@@ -107,7 +109,7 @@ class TuiRunIT extends TuiInTmux {
             assertTrue(typed.contains("type here: hello world"), "typing echoes:\n" + typed);
         }
 
-        Plan saved = PlanFiles.load(plan);
+        Plan saved = PlanFiles.load(plan, AgentRegistry.NAMES);
         assertEquals(TaskStatus.INTERRUPTED, saved.task("a").orElseThrow().status());
         assertEquals(TaskStatus.INTERRUPTED, saved.task("b").orElseThrow().status());
         assertEquals(TaskStatus.PENDING, saved.task("c").orElseThrow().status());
@@ -117,7 +119,7 @@ class TuiRunIT extends TuiInTmux {
 
     private static boolean bothRunning(Path plan) {
         try {
-            Plan p = PlanFiles.load(plan);
+            Plan p = PlanFiles.load(plan, AgentRegistry.NAMES);
             return p.task("a").orElseThrow().status() == TaskStatus.IN_PROGRESS
                     && p.task("b").orElseThrow().status() == TaskStatus.IN_PROGRESS;
         } catch (InvalidPlanException | RuntimeException e) {

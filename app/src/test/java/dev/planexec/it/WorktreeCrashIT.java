@@ -3,12 +3,14 @@ package dev.planexec.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.GitRepo;
+import dev.planexec.testing.MarkedProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -160,7 +162,7 @@ class WorktreeCrashIT {
     }
 
     private static Plan load(Path file) throws InvalidPlanException {
-        return PlanFiles.load(file);
+        return PlanFiles.load(file, AgentRegistry.NAMES);
     }
 
     private void awaitGitCalls(Path hooks, int calls, PlanexecProcess run) throws Exception {

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.GitRepo;
+import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +61,7 @@ class WorktreeRunIT {
         PlanexecProcess run = sandbox.start("run", file.toString(), "--plain", "--concurrency", "2");
         assertEquals(0, run.awaitExit(RUN), run::describe);
 
-        Plan plan = PlanFiles.load(file);
+        Plan plan = PlanFiles.load(file, AgentRegistry.NAMES);
         for (Task t : plan.tasks()) {
             assertEquals(TaskStatus.DONE, t.status(), t.id() + "\n" + run.describe());
             assertNotNull(t.worktree(), t.id());
@@ -96,7 +99,7 @@ class WorktreeRunIT {
         List<Plan> plans = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            Plan plan = PlanFiles.load(files.get(i));
+            Plan plan = PlanFiles.load(files.get(i), AgentRegistry.NAMES);
             plans.add(plan);
             for (Task t : plan.tasks()) {
                 assertEquals(
@@ -147,7 +150,7 @@ class WorktreeRunIT {
         Path file = conflictingPlan("wtc");
         PlanexecProcess run = sandbox.start("run", file.toString(), "--plain", "--concurrency", "2");
         assertEquals(1, run.awaitExit(RUN), run::describe);
-        Plan plan = PlanFiles.load(file);
+        Plan plan = PlanFiles.load(file, AgentRegistry.NAMES);
         Task a = plan.task("a").orElseThrow();
         Task b = plan.task("b").orElseThrow();
         assertEquals(TaskStatus.DONE, a.status());
@@ -168,7 +171,12 @@ class WorktreeRunIT {
         assertFalse(Files.exists(Path.of(b.worktree().path())));
         assertFalse(Files.exists(Path.of(a.worktree().path())));
         assertEquals("", repo.git("branch", "--list", "planexec-task/*"));
-        assertEquals(null, PlanFiles.load(file).task("b").orElseThrow().worktree());
+        assertEquals(
+                null,
+                PlanFiles.load(file, AgentRegistry.NAMES)
+                        .task("b")
+                        .orElseThrow()
+                        .worktree());
     }
 
     @Test
@@ -178,7 +186,7 @@ class WorktreeRunIT {
                 1,
                 sandbox.start("run", file.toString(), "--plain", "--concurrency", "2")
                         .awaitExit(RUN));
-        Plan ran = PlanFiles.load(file);
+        Plan ran = PlanFiles.load(file, AgentRegistry.NAMES);
         Task a = ran.task("a").orElseThrow();
         Task b = ran.task("b").orElseThrow();
         String result = repo.git("rev-parse", "planexec/wts");
@@ -208,14 +216,18 @@ class WorktreeRunIT {
         assertFalse(Files.exists(Path.of(b.worktree().path())));
         assertEquals("", repo.git("branch", "--list", "planexec-task/*"));
         assertEquals(result, repo.git("rev-parse", "planexec/wts"), "the plan's result stays");
-        assertWorktreesNamedByPlan(PlanFiles.load(file));
+        assertWorktreesNamedByPlan(PlanFiles.load(file, AgentRegistry.NAMES));
         assertEquals(1, repo.git("worktree", "list").lines().count(), repo.git("worktree", "list"));
 
         // b runs again from the integration branch, in a worktree made anew, and lands this time.
         PlanexecProcess again = sandbox.start("run", file.toString(), "--plain");
         assertEquals(0, again.awaitExit(RUN), again::describe);
         assertEquals(
-                TaskStatus.DONE, PlanFiles.load(file).task("b").orElseThrow().status());
+                TaskStatus.DONE,
+                PlanFiles.load(file, AgentRegistry.NAMES)
+                        .task("b")
+                        .orElseThrow()
+                        .status());
         assertEquals("from-b", repo.git("show", "planexec/wts:shared.txt"));
     }
 
@@ -234,7 +246,7 @@ class WorktreeRunIT {
                 1,
                 sandbox.start("run", file.toString(), "--plain", "--concurrency", "2")
                         .awaitExit(RUN));
-        Task b = PlanFiles.load(file).task("b").orElseThrow();
+        Task b = PlanFiles.load(file, AgentRegistry.NAMES).task("b").orElseThrow();
         // The user resolves it in the task's worktree, as the error says.
         Path worktree = Path.of(b.worktree().path());
         GitRepo.run(worktree, "-c", "user.name=u", "-c", "user.email=u@e", "merge", "-q", "planexec/wtm");
@@ -245,7 +257,11 @@ class WorktreeRunIT {
         PlanexecProcess again = sandbox.start("run", file.toString(), "--plain");
         assertEquals(0, again.awaitExit(RUN), again::describe);
         assertEquals(
-                TaskStatus.DONE, PlanFiles.load(file).task("b").orElseThrow().status());
+                TaskStatus.DONE,
+                PlanFiles.load(file, AgentRegistry.NAMES)
+                        .task("b")
+                        .orElseThrow()
+                        .status());
         assertEquals("resolved by hand", repo.git("show", "planexec/wtm:shared.txt"));
         assertEquals(1, Sandbox.lines(sandbox.work().resolve("b-runs")), "the step did not run again");
     }
@@ -300,7 +316,11 @@ class WorktreeRunIT {
         assertEquals("a\n", Files.readString(repo.dir().resolve("a.txt")));
         assertArrayEquals(runState, Files.readAllBytes(file), "the plan file keeps the run's state");
         assertEquals(
-                TaskStatus.DONE, PlanFiles.load(file).task("a").orElseThrow().status());
+                TaskStatus.DONE,
+                PlanFiles.load(file, AgentRegistry.NAMES)
+                        .task("a")
+                        .orElseThrow()
+                        .status());
         assertEquals(
                 " M plan.json\n",
                 repo.run("status", "--porcelain", "--untracked-files=no").out());
@@ -341,11 +361,11 @@ class WorktreeRunIT {
     @Test
     void resume_after_kill_9_goes_on_in_the_same_session_and_worktree() throws Exception {
         Path file = killedMidTask("wtk");
-        Task killed = PlanFiles.load(file).task("a").orElseThrow();
+        Task killed = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
         Files.writeString(sandbox.work().resolve("fast"), "");
         PlanexecProcess again = sandbox.start("run", file.toString(), "--plain", "--on-orphans", "resume");
         assertEquals(0, again.awaitExit(RUN), again::describe);
-        Task done = PlanFiles.load(file).task("a").orElseThrow();
+        Task done = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
         assertEquals(TaskStatus.DONE, done.status());
         assertEquals(killed.sessionId(), done.sessionId());
         assertEquals(killed.worktree().path(), done.worktree().path());
@@ -356,14 +376,14 @@ class WorktreeRunIT {
     @Test
     void start_fresh_keeps_a_backup_branch_and_clean_up_leaves_no_worktree_or_branch() throws Exception {
         Path file = killedMidTask("wtf");
-        Task killed = PlanFiles.load(file).task("a").orElseThrow();
+        Task killed = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
         Files.writeString(sandbox.work().resolve("fast"), "");
         PlanexecProcess fresh = sandbox.start("run", file.toString(), "--plain", "--on-orphans", "fresh");
         assertEquals(0, fresh.awaitExit(RUN), fresh::describe);
         assertEquals("first", repo.git("show", "planexec-backup/wtf/a-1:a.txt"), "the old work is kept");
 
         Path file2 = killedMidTask("wtu");
-        Task killed2 = PlanFiles.load(file2).task("a").orElseThrow();
+        Task killed2 = PlanFiles.load(file2, AgentRegistry.NAMES).task("a").orElseThrow();
         PlanexecProcess clean = sandbox.start("run", file2.toString(), "--plain", "--on-orphans", "clean");
         clean.awaitExit(RUN);
         assertFalse(Files.exists(Path.of(killed2.worktree().path())));
@@ -397,7 +417,7 @@ class WorktreeRunIT {
         PlanexecProcess killed = sandbox.startWith(env, "run", file.toString(), "--plain", "--on-orphans", "fresh");
         assertEquals(137, killed.awaitExit(RUN), killed::describe);
         assertEquals(List.of("named planexec-backup/wtw/a-1"), Files.readAllLines(calls));
-        Task cutShort = PlanFiles.load(file).task("a").orElseThrow();
+        Task cutShort = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
         assertEquals(List.of("planexec-backup/wtw/a-1"), cutShort.worktree().backupBranches());
         assertEquals("", repo.git("branch", "--list", "planexec-backup/*"), "killed before the branch was made");
 
@@ -408,7 +428,7 @@ class WorktreeRunIT {
                 Files.readAllLines(calls),
                 "the name saved ahead is the one made");
         assertEquals("first", repo.git("show", "planexec-backup/wtw/a-1:a.txt"), "the old work is kept");
-        Task done = PlanFiles.load(file).task("a").orElseThrow();
+        Task done = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
         assertEquals(TaskStatus.DONE, done.status());
         assertEquals(List.of("planexec-backup/wtw/a-1"), done.worktree().backupBranches());
         assertEquals("first\nsecond", repo.git("show", "planexec/wtw:a.txt"));
@@ -432,23 +452,18 @@ class WorktreeRunIT {
                         "echo second >> a.txt")
                 .writeTo(sandbox.work().resolve(id + ".json"));
         PlanexecProcess run = sandbox.start("run", file.toString(), "--plain");
-        Waits.until(
-                () -> {
-                    Task a;
-                    try {
-                        a = PlanFiles.load(file).task("a").orElseThrow();
-                    } catch (dev.planexec.plan.InvalidPlanException e) {
-                        return false; // between writes
-                    }
-                    return a.worktree() != null
-                            && a.worktree().startCommit() != null
-                            && Files.exists(Path.of(a.worktree().path()).resolve("a.txt"))
-                            && MarkedProcesses.matching(sandbox.marker(), "sleep 30")
-                                            .size()
-                                    == 1;
-                },
-                RUN,
-                () -> "task a's second step to be running\n" + run.describe());
+        Waits.until(() -> "task a's second step to be running\n" + run.describe(), RUN, () -> {
+            Task a;
+            try {
+                a = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
+            } catch (dev.planexec.plan.InvalidPlanException e) {
+                return false; // between writes
+            }
+            return a.worktree() != null
+                    && a.worktree().startCommit() != null
+                    && Files.exists(Path.of(a.worktree().path()).resolve("a.txt"))
+                    && MarkedProcesses.matching(sandbox.marker(), "sleep 30").size() == 1;
+        });
         run.kill9();
         return file;
     }

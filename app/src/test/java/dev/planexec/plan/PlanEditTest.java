@@ -2,6 +2,8 @@ package dev.planexec.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.planexec.agent.AgentRegistry;
+import dev.planexec.testing.Tasks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +117,11 @@ class PlanEditTest {
                         "local",
                         null,
                         p.tasks(),
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        null,
                         p.source()));
 
         assertEquals(
@@ -129,7 +136,7 @@ class PlanEditTest {
 
         String appended = save(file, p -> {
             List<Task> tasks = new ArrayList<>(p.tasks());
-            tasks.add(Task.of("c", "Third", List.of("a"), List.of(Step.of("echo \u00e9"))));
+            tasks.add(Tasks.of("c", "Third", List.of("a"), List.of(Step.of("echo \u00e9"))));
             return p.withTasks(tasks);
         });
         assertEquals(
@@ -155,7 +162,7 @@ class PlanEditTest {
     void a_task_added_to_an_empty_tasks_array_is_laid_out_like_the_file() throws Exception {
         String file = "\uFEFF{\n\t\"id\": \"p\",\n\t\"tasks\": []\n}";
 
-        String saved = save(file, p -> p.withTasks(List.of(Task.of("a", "A", List.of(), List.of(Step.of("true"))))));
+        String saved = save(file, p -> p.withTasks(List.of(Tasks.of("a", "A", List.of(), List.of(Step.of("true"))))));
 
         assertEquals(
                 "\uFEFF{\n\t\"id\": \"p\",\n\t\"tasks\": [\n\t\t{\n\t\t\t\"id\": \"a\",\n\t\t\t\"title\": \"A\",\n"
@@ -185,9 +192,9 @@ class PlanEditTest {
         String file = "{\n  \"tasks\": [\n    {\n      \"id\": \"a\",\n      \"dependsOn\": [],\n"
                 + "      \"acceptanceCriteria\": [\"x\"],\n      \"steps\": [\"true\"]\n    },\n"
                 + "    {\"id\": \"b\", \"steps\": [\"true\"]}\n  ]\n}\n";
-        Plan plan = PlanFiles.parse(bytes(file), "p.json");
+        Plan plan = PlanFiles.parse(bytes(file), "p.json", AgentRegistry.NAMES);
         Task a = plan.tasks().get(0);
-        Task changed = new Task(
+        Task changed = Tasks.unrun(
                 a.id(),
                 a.title(),
                 a.description(),
@@ -196,14 +203,6 @@ class PlanEditTest {
                 a.steps(),
                 a.status(),
                 null,
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                Map.of(),
-                List.of(),
                 a.source());
 
         String saved = text(
@@ -218,8 +217,8 @@ class PlanEditTest {
     @Test
     void a_task_taken_from_an_earlier_read_of_the_file_is_edited_in_place() throws Exception {
         String file = "{\n  \"tasks\": [\n    { \"id\": \"a\",   \"steps\": [\"true\"] }\n  ],\n  \"x\": 1.50\n}\n";
-        Plan before = PlanFiles.parse(bytes(file), "p.json");
-        Plan again = PlanFiles.parse(bytes(file), "p.json");
+        Plan before = PlanFiles.parse(bytes(file), "p.json", AgentRegistry.NAMES);
+        Plan again = PlanFiles.parse(bytes(file), "p.json", AgentRegistry.NAMES);
 
         Plan merged = again.withTasks(List.of(before.tasks().get(0).withStatus(TaskStatus.DONE)));
 
@@ -239,7 +238,12 @@ class PlanEditTest {
                 "2026-01-01T00:00:00.000Z",
                 null,
                 null,
-                List.of(Task.of("a", "A", List.of(), List.of(Step.of("true"), new Step("make", 5, null)))),
+                List.of(Tasks.of("a", "A", List.of(), List.of(Step.of("true"), new Step("make", 5, null)))),
+                null,
+                null,
+                null,
+                List.of(),
+                null,
                 null);
 
         assertEquals(
@@ -288,7 +292,7 @@ class PlanEditTest {
     }
 
     private static String save(String file, UnaryOperator<Plan> change) throws InvalidPlanException {
-        return text(PlanFiles.toJson(change.apply(PlanFiles.parse(bytes(file), "p.json"))));
+        return text(PlanFiles.toJson(change.apply(PlanFiles.parse(bytes(file), "p.json", AgentRegistry.NAMES))));
     }
 
     private static byte[] bytes(String s) {

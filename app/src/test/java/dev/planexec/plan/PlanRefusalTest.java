@@ -140,7 +140,8 @@ class PlanRefusalTest {
             file.setLength(PlanLimits.MAX_FILE_BYTES + 1); // sparse: nothing is written
         }
 
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.load(big));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(big, AgentRegistry.NAMES));
 
         assertEquals(List.of(big + ":1:1: the file is larger than 64 MiB, the most a plan file may be"), e.problems());
     }
@@ -226,7 +227,7 @@ class PlanRefusalTest {
         String json = "{\"tasks\": [{\"id\": \"a\", \"steps\": [\"true\"], \"sessionId\": null, \"agentResult\": null,"
                 + " \"startedAt\": null, \"finishedAt\": null, \"error\": null}]}";
 
-        Task task = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "p.json")
+        Task task = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "p.json", AgentRegistry.NAMES)
                 .tasks()
                 .get(0);
 
@@ -257,7 +258,8 @@ class PlanRefusalTest {
         mkfifo.destroy();
         String expected = fifo + ": is a FIFO (named pipe), not a regular file; a plan must be a regular file";
 
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.load(fifo));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(fifo, AgentRegistry.NAMES));
         assertEquals(List.of(expected), e.problems());
 
         for (String command : List.of("validate", "run")) {
@@ -268,7 +270,7 @@ class PlanRefusalTest {
         Path link = Files.createSymbolicLink(tmp.resolve("link.json"), fifo);
         assertEquals(
                 List.of(link + ": is a FIFO (named pipe), not a regular file; a plan must be a regular file"),
-                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(link))
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(link, AgentRegistry.NAMES))
                         .problems());
     }
 
@@ -276,7 +278,8 @@ class PlanRefusalTest {
     void a_device_is_refused() {
         Path device = Path.of("/dev/null");
 
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.load(device));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(device, AgentRegistry.NAMES));
 
         assertEquals(
                 List.of("/dev/null: is a character device, not a regular file; a plan must be a regular file"),
@@ -288,7 +291,7 @@ class PlanRefusalTest {
         Path target = Plans.local("linked").task("a", "true").writeTo(tmp);
         Path link = Files.createSymbolicLink(tmp.resolve("link.json"), target);
 
-        assertEquals("linked", PlanFiles.load(link).id());
+        assertEquals("linked", PlanFiles.load(link, AgentRegistry.NAMES).id());
     }
 
     @Test
@@ -314,7 +317,7 @@ class PlanRefusalTest {
     }
 
     private static List<String> problems(byte[] json) {
-        return assertThrows(InvalidPlanException.class, () -> PlanFiles.parse(json, "p.json"))
+        return assertThrows(InvalidPlanException.class, () -> PlanFiles.parse(json, "p.json", AgentRegistry.NAMES))
                 .problems();
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.store.PlanStore;
 import dev.planexec.testing.Plans;
 import java.nio.charset.StandardCharsets;
@@ -172,7 +173,7 @@ class PlanRoundTripTest {
     void a_planeteer_plan_saves_byte_for_byte_as_it_was_read() throws Exception {
         byte[] original = PLANETEER_PLAN.getBytes(StandardCharsets.UTF_8);
 
-        byte[] saved = PlanFiles.toJson(PlanFiles.parse(original, "planeteer.json"));
+        byte[] saved = PlanFiles.toJson(PlanFiles.parse(original, "planeteer.json", AgentRegistry.NAMES));
 
         assertEquals(PLANETEER_PLAN, new String(saved, StandardCharsets.UTF_8));
         assertArrayEquals(original, saved);
@@ -183,14 +184,15 @@ class PlanRoundTripTest {
         // Planeteer's savePlan writes JSON.stringify(plan, null, 2) and nothing after it.
         String withoutNewline = PLANETEER_PLAN.stripTrailing();
 
-        byte[] saved = PlanFiles.toJson(PlanFiles.parse(withoutNewline.getBytes(StandardCharsets.UTF_8), "p.json"));
+        byte[] saved = PlanFiles.toJson(
+                PlanFiles.parse(withoutNewline.getBytes(StandardCharsets.UTF_8), "p.json", AgentRegistry.NAMES));
 
         assertEquals(withoutNewline, new String(saved, StandardCharsets.UTF_8));
     }
 
     @Test
     void a_planeteer_plan_reads_with_its_statuses_and_results() throws Exception {
-        Plan plan = PlanFiles.parse(PLANETEER_PLAN.getBytes(StandardCharsets.UTF_8), "p.json");
+        Plan plan = PlanFiles.parse(PLANETEER_PLAN.getBytes(StandardCharsets.UTF_8), "p.json", AgentRegistry.NAMES);
 
         assertEquals("Dark mode 🌙", plan.name());
         assertEquals(
@@ -206,7 +208,7 @@ class PlanRoundTripTest {
     void a_plan_with_unknown_fields_saves_byte_for_byte_as_it_was_read() throws Exception {
         byte[] original = UNKNOWN_FIELDS_PLAN.getBytes(StandardCharsets.UTF_8);
 
-        byte[] saved = PlanFiles.toJson(PlanFiles.parse(original, "extras.json"));
+        byte[] saved = PlanFiles.toJson(PlanFiles.parse(original, "extras.json", AgentRegistry.NAMES));
 
         assertEquals(UNKNOWN_FIELDS_PLAN, new String(saved, StandardCharsets.UTF_8));
     }
@@ -215,7 +217,7 @@ class PlanRoundTripTest {
     void unknown_fields_survive_a_state_change_and_save(@TempDir Path dir) throws Exception {
         Path file = Plans.write(dir, "extras.json", UNKNOWN_FIELDS_PLAN);
         JsonNode before = Plans.tree(file);
-        PlanStore store = new PlanStore(file, PlanFiles.load(file));
+        PlanStore store = new PlanStore(file, PlanFiles.load(file, AgentRegistry.NAMES), AgentRegistry.NAMES);
 
         store.update(p ->
                 p.withTask(p.tasks().get(0).id(), t -> t.starting("planexec-extras-a-0badcafe", Timestamps.now())));
@@ -278,7 +280,7 @@ class PlanRoundTripTest {
                 "  ]",
                 "}");
 
-        Plan plan = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "s.json");
+        Plan plan = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "s.json", AgentRegistry.NAMES);
         Plan changed = plan.withTask(plan.tasks().get(0).id(), t -> t.withStatus(TaskStatus.DONE));
         JsonNode steps =
                 JSON.readTree(PlanFiles.toJson(changed)).get("tasks").get(0).get("steps");
@@ -292,7 +294,8 @@ class PlanRoundTripTest {
 
     @Test
     void a_saved_plan_reads_back_to_the_same_bytes() throws Exception {
-        Plan plan = PlanFiles.parse(UNKNOWN_FIELDS_PLAN.getBytes(StandardCharsets.UTF_8), "extras.json");
+        Plan plan = PlanFiles.parse(
+                UNKNOWN_FIELDS_PLAN.getBytes(StandardCharsets.UTF_8), "extras.json", AgentRegistry.NAMES);
         Plan ran = plan.withTask(plan.tasks().get(0).id(), t -> t.starting(
                                 "planexec-extras-a-00000001", "2026-01-01T00:00:01.000Z")
                         .withSessionContext(java.util.Map.of("cwd", "/work"))
@@ -302,7 +305,7 @@ class PlanRoundTripTest {
                         t -> t.finished(TaskStatus.FAILED, null, "step 1/1 (echo b) exited with code 1", "x"));
 
         byte[] once = PlanFiles.toJson(ran);
-        byte[] twice = PlanFiles.toJson(PlanFiles.parse(once, "extras.json"));
+        byte[] twice = PlanFiles.toJson(PlanFiles.parse(once, "extras.json", AgentRegistry.NAMES));
 
         assertArrayEquals(once, twice);
     }
@@ -322,7 +325,8 @@ class PlanRoundTripTest {
                 "  \"tasks\": []",
                 "}");
 
-        byte[] saved = PlanFiles.toJson(PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "e.json"));
+        byte[] saved =
+                PlanFiles.toJson(PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "e.json", AgentRegistry.NAMES));
 
         assertEquals(json, new String(saved, StandardCharsets.UTF_8));
     }

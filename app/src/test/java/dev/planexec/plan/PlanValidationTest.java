@@ -86,7 +86,8 @@ class PlanValidationTest {
         json[at] = (byte) 0xC3; // starts a two-byte character ...
         json[at + 1] = (byte) 0x28; // ... that never comes
 
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.parse(json, "p.json"));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.parse(json, "p.json", AgentRegistry.NAMES));
 
         assertEquals(1, e.problems().size(), e.problems()::toString);
         assertTrue(e.problems().get(0).startsWith("p.json:2:"), e.problems().get(0));
@@ -111,7 +112,7 @@ class PlanValidationTest {
                 .task("b", List.of("a"), "echo b")
                 .json();
 
-        Plan plan = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "ok.json");
+        Plan plan = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "ok.json", AgentRegistry.NAMES);
 
         assertEquals(List.of("a", "b"), plan.tasks().stream().map(Task::id).toList());
         assertEquals(List.of("a"), plan.task("b").orElseThrow().dependsOn());
@@ -128,7 +129,7 @@ class PlanValidationTest {
                 "  ]",
                 "}");
 
-        Plan plan = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "p.json");
+        Plan plan = PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "p.json", AgentRegistry.NAMES);
 
         assertFalse(plan.tasks().get(0).hasSteps());
     }
@@ -137,7 +138,8 @@ class PlanValidationTest {
     void a_ten_thousand_task_chain_validates_without_stack_overflow() throws Throwable {
         String json = chain(10_000, false);
 
-        Plan plan = onSmallStack(() -> PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "chain.json"));
+        Plan plan = onSmallStack(
+                () -> PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "chain.json", AgentRegistry.NAMES));
 
         assertEquals(10_000, plan.tasks().size());
         assertEquals(List.of("t9998"), plan.tasks().get(9_999).dependsOn());
@@ -149,7 +151,7 @@ class PlanValidationTest {
 
         InvalidPlanException e = onSmallStack(() -> assertThrows(
                 InvalidPlanException.class,
-                () -> PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "cycle.json")));
+                () -> PlanFiles.parse(json.getBytes(StandardCharsets.UTF_8), "cycle.json", AgentRegistry.NAMES)));
 
         assertEquals(1, e.problems().size());
         String problem = e.problems().get(0);
@@ -162,14 +164,16 @@ class PlanValidationTest {
     void load_names_a_missing_file(@TempDir Path dir) {
         Path missing = dir.resolve("nope.json");
 
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.load(missing));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(missing, AgentRegistry.NAMES));
 
         assertEquals(List.of(missing + ": no such file"), e.problems());
     }
 
     @Test
     void load_says_a_folder_is_not_a_plan_file(@TempDir Path dir) {
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.load(dir));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(dir, AgentRegistry.NAMES));
 
         assertEquals(List.of(dir + ": is a folder, not a plan file"), e.problems());
     }
@@ -178,7 +182,8 @@ class PlanValidationTest {
     void load_reports_problems_under_the_path_as_given(@TempDir Path dir) throws Exception {
         Path file = Plans.write(dir, "p.json", Plans.lines("{", "  \"tasks\": 3", "}"));
 
-        InvalidPlanException e = assertThrows(InvalidPlanException.class, () -> PlanFiles.load(file));
+        InvalidPlanException e =
+                assertThrows(InvalidPlanException.class, () -> PlanFiles.load(file, AgentRegistry.NAMES));
 
         assertEquals(List.of(file + ":2:12: \"tasks\" must be an array, not a number"), e.problems());
         assertTrue(Files.exists(file));

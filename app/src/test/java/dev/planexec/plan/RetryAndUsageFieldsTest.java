@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class RetryAndUsageFieldsTest {
 
     @Test
     void the_fields_are_read_and_saved_as_they_were() throws Exception {
-        Plan plan = PlanFiles.parse(PLAN.getBytes(StandardCharsets.UTF_8), "p.json");
+        Plan plan = PlanFiles.parse(PLAN.getBytes(StandardCharsets.UTF_8), "p.json", AgentRegistry.NAMES);
         Task a = plan.tasks().get(0);
 
         assertEquals(new Usage(1200, 80, 1000, 0.0123), a.usage());
@@ -69,7 +70,7 @@ class RetryAndUsageFieldsTest {
 
     @Test
     void usage_is_written_once_a_task_used_something_and_adds_up() throws Exception {
-        Plan plan = PlanFiles.parse(PLAN.getBytes(StandardCharsets.UTF_8), "p.json");
+        Plan plan = PlanFiles.parse(PLAN.getBytes(StandardCharsets.UTF_8), "p.json", AgentRegistry.NAMES);
         Plan more =
                 plan.withTask("b", t -> t.plusUsage(new Usage(10, 2, 0, null)).plusUsage(new Usage(5, 1, 3, 0.5)));
 
@@ -84,7 +85,8 @@ class RetryAndUsageFieldsTest {
     void a_negative_retries_is_bad_input_with_its_place() {
         String bad = PLAN.replace("\"retries\": 0", "\"retries\": -1");
         InvalidPlanException e = assertThrows(
-                InvalidPlanException.class, () -> PlanFiles.parse(bad.getBytes(StandardCharsets.UTF_8), "p.json"));
+                InvalidPlanException.class,
+                () -> PlanFiles.parse(bad.getBytes(StandardCharsets.UTF_8), "p.json", AgentRegistry.NAMES));
         assertTrue(e.getMessage().startsWith("p.json:16:18: "), e.getMessage());
         assertTrue(e.getMessage().contains("\"retries\" must be a whole number of at least 0"), e.getMessage());
     }

@@ -67,7 +67,7 @@ class SchedulerFakeAgentTest {
 
     /** Starts the run of {@code plan} on its own thread; jitter 0.5 takes a quarter off each ceiling. */
     private Future<RunSummary> start(Path plan, int concurrency) {
-        store = new PlanStore(plan, Plans.load(plan));
+        store = new PlanStore(plan, Plans.load(plan), AgentRegistry.NAMES);
         pool = new AgentPool(
                 AgentRegistry.of(fake), new AgentEnvironment(tmp.resolve("state"), Map.of(), null), FakeAgent.NAME);
         Scheduler scheduler = new Scheduler(
@@ -282,7 +282,7 @@ class SchedulerFakeAgentTest {
         store = null;
         Future<RunSummary> run;
         {
-            store = new PlanStore(plan, Plans.load(plan));
+            store = new PlanStore(plan, Plans.load(plan), AgentRegistry.NAMES);
             pool = new AgentPool(
                     AgentRegistry.of(fake), new AgentEnvironment(tmp.resolve("state"), Map.of(), null), FakeAgent.NAME);
             Scheduler scheduler = new Scheduler(

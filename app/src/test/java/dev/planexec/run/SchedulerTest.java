@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
@@ -485,7 +486,7 @@ class SchedulerTest {
 
     private static Task readTask(Path plan, String taskId) {
         try {
-            return PlanFiles.load(plan).task(taskId).orElseThrow();
+            return PlanFiles.load(plan, AgentRegistry.NAMES).task(taskId).orElseThrow();
         } catch (dev.planexec.plan.InvalidPlanException e) {
             throw new AssertionError(e.getMessage(), e);
         }

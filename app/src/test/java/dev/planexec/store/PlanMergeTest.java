@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.Task;
@@ -220,7 +221,7 @@ class PlanMergeTest {
 
     private static Plan parse(byte[] json) {
         try {
-            return PlanFiles.parse(json, "m.json");
+            return PlanFiles.parse(json, "m.json", AgentRegistry.NAMES);
         } catch (dev.planexec.plan.InvalidPlanException e) {
             throw new AssertionError(String.join("\n", e.problems()), e);
         }

@@ -88,7 +88,7 @@ class PlanStoreEditsTest {
 
         assertArrayEquals(broken, Files.readAllBytes(file));
         assertTrue(store.diverted());
-        RunStateFile runState = RunStateFile.of(file);
+        RunStateFile runState = RunStateFile.of(file, AgentRegistry.NAMES);
         assertEquals(dir.resolve("p.json.run-state"), runState.path());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(runState.path())));
         RunStateFile.State kept = runState.read().orElseThrow();
@@ -122,7 +122,7 @@ class PlanStoreEditsTest {
         assertTrue(store.diverted());
         assertEquals(
                 TaskStatus.IN_PROGRESS,
-                RunStateFile.of(file)
+                RunStateFile.of(file, AgentRegistry.NAMES)
                         .read()
                         .orElseThrow()
                         .run()
@@ -153,11 +153,11 @@ class PlanStoreEditsTest {
         assertEquals("s-a", onDisk.task("a").orElseThrow().sessionId());
         assertEquals("B fixed", onDisk.task("b").orElseThrow().title());
         assertArrayEquals(Files.readAllBytes(file), PlanFiles.toJson(next.current()), "memory and file agree");
-        assertFalse(RunStateFile.of(file).exists());
+        assertFalse(RunStateFile.of(file, AgentRegistry.NAMES).exists());
         assertTrue(
                 notes.get(0)
                         .startsWith("applying the state the last run kept in "
-                                + RunStateFile.of(file).path()),
+                                + RunStateFile.of(file, AgentRegistry.NAMES).path()),
                 notes::toString);
     }
 

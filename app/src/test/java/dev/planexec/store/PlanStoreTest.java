@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
 import dev.planexec.plan.TaskStatus;
@@ -28,11 +29,11 @@ class PlanStoreTest {
     @Test
     void an_update_is_on_disk_when_it_returns(@TempDir Path dir) throws Exception {
         Path file = Plans.local("p").task("a", "true").task("b", "true").writeTo(dir);
-        PlanStore store = new PlanStore(file, Plans.load(file));
+        PlanStore store = new PlanStore(file, Plans.load(file), AgentRegistry.NAMES);
 
         Plan changed = store.update(p -> p.withTask("b", t -> t.withStatus(TaskStatus.DONE)));
 
-        Plan onDisk = PlanFiles.load(file);
+        Plan onDisk = PlanFiles.load(file, AgentRegistry.NAMES);
         assertEquals(TaskStatus.DONE, onDisk.task("b").orElseThrow().status());
         assertEquals(TaskStatus.PENDING, onDisk.task("a").orElseThrow().status());
         assertEquals(changed.updatedAt(), onDisk.updatedAt());
@@ -45,7 +46,7 @@ class PlanStoreTest {
     void the_plan_file_keeps_its_permissions(@TempDir Path dir) throws Exception {
         Path file = Plans.local("p").task("a", "true").writeTo(dir);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-        PlanStore store = new PlanStore(file, Plans.load(file));
+        PlanStore store = new PlanStore(file, Plans.load(file), AgentRegistry.NAMES);
 
         store.update(p -> p.withTask("a", t -> t.withStatus(TaskStatus.DONE)));
 
@@ -59,7 +60,7 @@ class PlanStoreTest {
             builder.task("t" + i, "true");
         }
         Path file = builder.writeTo(dir);
-        PlanStore store = new PlanStore(file, Plans.load(file));
+        PlanStore store = new PlanStore(file, Plans.load(file), AgentRegistry.NAMES);
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             List<Future<Plan>> updates = new ArrayList<>();
@@ -75,7 +76,7 @@ class PlanStoreTest {
             threads.shutdownNow();
         }
 
-        Plan onDisk = PlanFiles.load(file);
+        Plan onDisk = PlanFiles.load(file, AgentRegistry.NAMES);
         assertEquals(40, onDisk.count(TaskStatus.DONE));
         assertEquals(List.of("many.json"), namesIn(dir));
     }
@@ -85,7 +86,7 @@ class PlanStoreTest {
         Path folder = Files.createDirectory(dir.resolve("plans"));
         Path file = Plans.local("p").task("a", "true").writeTo(folder);
         byte[] before = Files.readAllBytes(file);
-        PlanStore store = new PlanStore(file, Plans.load(file));
+        PlanStore store = new PlanStore(file, Plans.load(file), AgentRegistry.NAMES);
 
         SaveFailedException e;
         try (ReadOnlyFolder readOnly = ReadOnlyFolder.of(folder)) {
@@ -101,7 +102,11 @@ class PlanStoreTest {
         // The change stays in memory: once the folder takes writes again, the next save carries it.
         store.save();
         assertEquals(
-                TaskStatus.DONE, PlanFiles.load(file).task("a").orElseThrow().status());
+                TaskStatus.DONE,
+                PlanFiles.load(file, AgentRegistry.NAMES)
+                        .task("a")
+                        .orElseThrow()
+                        .status());
     }
 
     @Test

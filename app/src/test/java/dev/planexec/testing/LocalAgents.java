@@ -71,6 +71,7 @@ public final class LocalAgents {
                 "",
                 List.of(),
                 steps,
+                List.of(),
                 List.of());
         return new SessionSpec(sessionId, brief, workingDirectory, environment, null);
     }

@@ -40,7 +40,7 @@ public final class PlanRun implements AutoCloseable {
 
     public PlanRun(Path planFile, Path stateDir) {
         this.planFile = planFile;
-        this.store = new PlanStore(planFile, Plans.load(planFile));
+        this.store = new PlanStore(planFile, Plans.load(planFile), AgentRegistry.NAMES);
         this.agents = new AgentPool(AgentRegistry.load(), new AgentEnvironment(stateDir, Map.of(), null), null);
         this.log = new LogFile(stateDir.resolve("logs").resolve("planexec.log"));
     }

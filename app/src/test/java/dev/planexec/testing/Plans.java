@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.planexec.agent.AgentRegistry;
 import dev.planexec.plan.InvalidPlanException;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.PlanFiles;
@@ -78,7 +79,7 @@ public final class Plans {
     /** The plan in {@code file}, loaded and validated as planexec does. */
     public static Plan load(Path file) {
         try {
-            return PlanFiles.load(file);
+            return PlanFiles.load(file, AgentRegistry.NAMES);
         } catch (InvalidPlanException e) {
             throw new AssertionError("the plan " + file + " does not load:\n" + e.getMessage(), e);
         }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.planexec.plan.Plan;
 import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
+import dev.planexec.testing.Tasks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,7 +125,7 @@ class ActionsTest {
     }
 
     private static Task withAgent(Task t, String agent) {
-        return new Task(
+        return Tasks.unrun(
                 t.id(),
                 t.title(),
                 t.description(),
@@ -132,15 +133,7 @@ class ActionsTest {
                 t.dependsOn(),
                 t.steps(),
                 t.status(),
-                t.sessionId(),
-                t.agentResult(),
                 agent,
-                t.startedAt(),
-                t.finishedAt(),
-                t.attempts(),
-                t.error(),
-                t.sessionContext(),
-                t.notes(),
                 null);
     }
 }

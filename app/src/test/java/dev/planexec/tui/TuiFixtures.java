@@ -18,6 +18,7 @@ import dev.planexec.run.RunOptions;
 import dev.planexec.run.Scheduler;
 import dev.planexec.store.LogFile;
 import dev.planexec.store.PlanStore;
+import dev.planexec.testing.Tasks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,28 +74,17 @@ final class TuiFixtures {
                 "local",
                 null,
                 List.of(tasks),
+                null,
+                null,
+                null,
+                List.of(),
+                null,
                 null);
     }
 
     static Task task(String id, String title, String description, List<String> criteria, List<String> dependsOn) {
-        return new Task(
-                id,
-                title,
-                description,
-                criteria,
-                dependsOn,
-                List.of(Step.of("true")),
-                TaskStatus.PENDING,
-                null,
-                null,
-                null,
-                null,
-                null,
-                0,
-                null,
-                Map.of(),
-                List.of(),
-                null);
+        return Tasks.unrun(
+                id, title, description, criteria, dependsOn, List.of(Step.of("true")), TaskStatus.PENDING, null, null);
     }
 
     /** {@code T0} minus {@code seconds}, as the plan file writes it. */
@@ -180,7 +170,7 @@ final class TuiFixtures {
 
     static Scheduler silentScheduler(Path dir) {
         Plan idle = plan("idle", "idle", task("held", "held", "", List.of(), List.of()));
-        PlanStore store = new PlanStore(dir.resolve("idle.json"), idle);
+        PlanStore store = new PlanStore(dir.resolve("idle.json"), idle, AgentRegistry.NAMES);
         AgentPool pool =
                 new AgentPool(AgentRegistry.load(), new AgentEnvironment(dir.resolve("state"), Map.of(), null), null);
         RunOptions options = new RunOptions(1, Set.of(), Set.of("held"), true);
@@ -229,7 +219,7 @@ final class TuiFixtures {
                     planFile,
                     "{\n  \"id\": \"keys\",\n  \"name\": \"Keys\",\n  \"agent\": \"local\",\n  \"tasks\": [\n" + tasks
                             + "\n  ]\n}\n");
-            store = new PlanStore(planFile, PlanFiles.load(planFile));
+            store = new PlanStore(planFile, PlanFiles.load(planFile, AgentRegistry.NAMES), AgentRegistry.NAMES);
             pool = new AgentPool(
                     AgentRegistry.load(), new AgentEnvironment(dir.resolve("state"), Map.of(), null), null);
             log = new LogFile(dir.resolve("planexec.log"));
@@ -271,7 +261,7 @@ final class TuiFixtures {
 
         /** The plan file as it is on disk now. */
         Plan onDisk() throws InvalidPlanException {
-            return PlanFiles.load(planFile);
+            return PlanFiles.load(planFile, AgentRegistry.NAMES);
         }
 
         /** Stops the run if it still goes on and waits for it to end, so nothing writes to its folder after. */

@@ -119,7 +119,7 @@ final class FakeCli implements AutoCloseable {
     RunSummary run(String mode, RunOptions options, Consumer<Scheduler> during) {
         Map<String, String> runEnv = new HashMap<>(env);
         runEnv.put("FAKE_MODE", mode);
-        PlanStore store = new PlanStore(plan, Plans.load(plan));
+        PlanStore store = new PlanStore(plan, Plans.load(plan), AgentRegistry.NAMES);
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try (AgentPool agents = new AgentPool(AgentRegistry.load(), new AgentEnvironment(state, runEnv, null), null)) {
             Scheduler scheduler = new Scheduler(

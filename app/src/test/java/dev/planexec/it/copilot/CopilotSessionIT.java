@@ -51,7 +51,7 @@ class CopilotSessionIT {
         Recorder<RunEvent> events = new Recorder<>();
         RunSummary summary;
         try (AgentPool agents = new AgentPool(AgentRegistry.load(), world.agentEnvironment(), null)) {
-            PlanStore store = new PlanStore(plan, Plans.load(plan));
+            PlanStore store = new PlanStore(plan, Plans.load(plan), AgentRegistry.NAMES);
             LogFile log = new LogFile(world.state().resolve("logs").resolve("planexec.log"));
             summary = new Scheduler(store, agents, RunOptions.withConcurrency(1), events::add, log).run();
         }
@@ -199,6 +199,7 @@ class CopilotSessionIT {
                 "a",
                 "Task a",
                 description,
+                List.of(),
                 List.of(),
                 List.of(),
                 List.of());
