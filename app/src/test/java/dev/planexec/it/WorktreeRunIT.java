@@ -13,6 +13,7 @@ import dev.planexec.plan.Task;
 import dev.planexec.plan.TaskStatus;
 import dev.planexec.testing.GitRepo;
 import dev.planexec.testing.MarkedProcesses;
+import dev.planexec.testing.Plans;
 import dev.planexec.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,12 +172,7 @@ class WorktreeRunIT {
         assertFalse(Files.exists(Path.of(b.worktree().path())));
         assertFalse(Files.exists(Path.of(a.worktree().path())));
         assertEquals("", repo.git("branch", "--list", "planexec-task/*"));
-        assertEquals(
-                null,
-                PlanFiles.load(file, AgentRegistry.NAMES)
-                        .task("b")
-                        .orElseThrow()
-                        .worktree());
+        assertEquals(null, Plans.task(file, "b").worktree());
     }
 
     @Test
@@ -222,12 +218,7 @@ class WorktreeRunIT {
         // b runs again from the integration branch, in a worktree made anew, and lands this time.
         PlanexecProcess again = sandbox.start("run", file.toString(), "--plain");
         assertEquals(0, again.awaitExit(RUN), again::describe);
-        assertEquals(
-                TaskStatus.DONE,
-                PlanFiles.load(file, AgentRegistry.NAMES)
-                        .task("b")
-                        .orElseThrow()
-                        .status());
+        assertEquals(TaskStatus.DONE, Plans.task(file, "b").status());
         assertEquals("from-b", repo.git("show", "planexec/wts:shared.txt"));
     }
 
@@ -246,7 +237,7 @@ class WorktreeRunIT {
                 1,
                 sandbox.start("run", file.toString(), "--plain", "--concurrency", "2")
                         .awaitExit(RUN));
-        Task b = PlanFiles.load(file, AgentRegistry.NAMES).task("b").orElseThrow();
+        Task b = Plans.task(file, "b");
         // The user resolves it in the task's worktree, as the error says.
         Path worktree = Path.of(b.worktree().path());
         GitRepo.run(worktree, "-c", "user.name=u", "-c", "user.email=u@e", "merge", "-q", "planexec/wtm");
@@ -256,12 +247,7 @@ class WorktreeRunIT {
 
         PlanexecProcess again = sandbox.start("run", file.toString(), "--plain");
         assertEquals(0, again.awaitExit(RUN), again::describe);
-        assertEquals(
-                TaskStatus.DONE,
-                PlanFiles.load(file, AgentRegistry.NAMES)
-                        .task("b")
-                        .orElseThrow()
-                        .status());
+        assertEquals(TaskStatus.DONE, Plans.task(file, "b").status());
         assertEquals("resolved by hand", repo.git("show", "planexec/wtm:shared.txt"));
         assertEquals(1, Sandbox.lines(sandbox.work().resolve("b-runs")), "the step did not run again");
     }
@@ -315,12 +301,7 @@ class WorktreeRunIT {
         assertEquals(repo.git("rev-parse", "planexec/wtp"), repo.git("rev-parse", "HEAD"));
         assertEquals("a\n", Files.readString(repo.dir().resolve("a.txt")));
         assertArrayEquals(runState, Files.readAllBytes(file), "the plan file keeps the run's state");
-        assertEquals(
-                TaskStatus.DONE,
-                PlanFiles.load(file, AgentRegistry.NAMES)
-                        .task("a")
-                        .orElseThrow()
-                        .status());
+        assertEquals(TaskStatus.DONE, Plans.task(file, "a").status());
         assertEquals(
                 " M plan.json\n",
                 repo.run("status", "--porcelain", "--untracked-files=no").out());
@@ -361,11 +342,11 @@ class WorktreeRunIT {
     @Test
     void resume_after_kill_9_goes_on_in_the_same_session_and_worktree() throws Exception {
         Path file = killedMidTask("wtk");
-        Task killed = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
+        Task killed = Plans.task(file, "a");
         Files.writeString(sandbox.work().resolve("fast"), "");
         PlanexecProcess again = sandbox.start("run", file.toString(), "--plain", "--on-orphans", "resume");
         assertEquals(0, again.awaitExit(RUN), again::describe);
-        Task done = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
+        Task done = Plans.task(file, "a");
         assertEquals(TaskStatus.DONE, done.status());
         assertEquals(killed.sessionId(), done.sessionId());
         assertEquals(killed.worktree().path(), done.worktree().path());
@@ -376,7 +357,7 @@ class WorktreeRunIT {
     @Test
     void start_fresh_keeps_a_backup_branch_and_clean_up_leaves_no_worktree_or_branch() throws Exception {
         Path file = killedMidTask("wtf");
-        Task killed = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
+        Task killed = Plans.task(file, "a");
         Files.writeString(sandbox.work().resolve("fast"), "");
         PlanexecProcess fresh = sandbox.start("run", file.toString(), "--plain", "--on-orphans", "fresh");
         assertEquals(0, fresh.awaitExit(RUN), fresh::describe);
@@ -417,7 +398,7 @@ class WorktreeRunIT {
         PlanexecProcess killed = sandbox.startWith(env, "run", file.toString(), "--plain", "--on-orphans", "fresh");
         assertEquals(137, killed.awaitExit(RUN), killed::describe);
         assertEquals(List.of("named planexec-backup/wtw/a-1"), Files.readAllLines(calls));
-        Task cutShort = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
+        Task cutShort = Plans.task(file, "a");
         assertEquals(List.of("planexec-backup/wtw/a-1"), cutShort.worktree().backupBranches());
         assertEquals("", repo.git("branch", "--list", "planexec-backup/*"), "killed before the branch was made");
 
@@ -428,7 +409,7 @@ class WorktreeRunIT {
                 Files.readAllLines(calls),
                 "the name saved ahead is the one made");
         assertEquals("first", repo.git("show", "planexec-backup/wtw/a-1:a.txt"), "the old work is kept");
-        Task done = PlanFiles.load(file, AgentRegistry.NAMES).task("a").orElseThrow();
+        Task done = Plans.task(file, "a");
         assertEquals(TaskStatus.DONE, done.status());
         assertEquals(List.of("planexec-backup/wtw/a-1"), done.worktree().backupBranches());
         assertEquals("first\nsecond", repo.git("show", "planexec/wtw:a.txt"));

@@ -101,12 +101,7 @@ class PlanStoreTest {
         assertEquals(List.of("p.json"), namesIn(folder), "no temporary file is left");
         // The change stays in memory: once the folder takes writes again, the next save carries it.
         store.save();
-        assertEquals(
-                TaskStatus.DONE,
-                PlanFiles.load(file, AgentRegistry.NAMES)
-                        .task("a")
-                        .orElseThrow()
-                        .status());
+        assertEquals(TaskStatus.DONE, Plans.task(file, "a").status());
     }
 
     @Test
