@@ -77,12 +77,26 @@ public record Plan(
     }
 
     public Plan withTasks(List<Task> newTasks) {
+        return with(newTasks, updatedAt, gitBase);
+    }
+
+    public Plan withUpdatedAt(String now) {
+        return with(tasks, now, gitBase);
+    }
+
+    /** The plan with its recorded git base: written ahead, before the integration branch is made from it. */
+    public Plan withGitBase(GitBase base) {
+        return with(tasks, updatedAt, base);
+    }
+
+    /** The one copy of the plan with the fields a run changes given; the user's fields always come from this plan. */
+    private Plan with(List<Task> newTasks, String newUpdatedAt, GitBase newGitBase) {
         return new Plan(
                 id,
                 name,
                 description,
                 createdAt,
-                updatedAt,
+                newUpdatedAt,
                 agent,
                 workingDirectory,
                 newTasks,
@@ -90,44 +104,7 @@ public record Plan(
                 retryDelaySeconds,
                 isolation,
                 worktreeFiles,
-                gitBase,
-                source);
-    }
-
-    public Plan withUpdatedAt(String now) {
-        return new Plan(
-                id,
-                name,
-                description,
-                createdAt,
-                now,
-                agent,
-                workingDirectory,
-                tasks,
-                retries,
-                retryDelaySeconds,
-                isolation,
-                worktreeFiles,
-                gitBase,
-                source);
-    }
-
-    /** The plan with its recorded git base: written ahead, before the integration branch is made from it. */
-    public Plan withGitBase(GitBase base) {
-        return new Plan(
-                id,
-                name,
-                description,
-                createdAt,
-                updatedAt,
-                agent,
-                workingDirectory,
-                tasks,
-                retries,
-                retryDelaySeconds,
-                isolation,
-                worktreeFiles,
-                base,
+                newGitBase,
                 source);
     }
 

@@ -209,58 +209,36 @@ public record Task(
 
     /** The task with its worktree and branch: saved before they are created (write-ahead), {@code null} once gone. */
     public Task withWorktree(TaskWorktree newWorktree) {
-        return new Task(
-                id,
-                title,
-                description,
-                acceptanceCriteria,
-                dependsOn,
-                steps,
+        return withRunFields(
                 status,
                 sessionId,
                 agentResult,
-                agent,
                 startedAt,
                 finishedAt,
                 attempts,
                 error,
                 sessionContext,
                 notes,
-                retries,
-                retryDelaySeconds,
                 usage,
                 retryState,
-                isolation,
-                newWorktree,
-                source);
+                newWorktree);
     }
 
     /** This task with other usage and retry state (run fields too). */
     private Task with(Usage newUsage, RetryState newRetryState) {
-        return new Task(
-                id,
-                title,
-                description,
-                acceptanceCriteria,
-                dependsOn,
-                steps,
+        return withRunFields(
                 status,
                 sessionId,
                 agentResult,
-                agent,
                 startedAt,
                 finishedAt,
                 attempts,
                 error,
                 sessionContext,
                 notes,
-                retries,
-                retryDelaySeconds,
                 newUsage,
                 newRetryState,
-                isolation,
-                worktree,
-                source);
+                worktree);
     }
 
     /** This task with other run fields: what the user wrote (id, title, steps, ...) never changes while it runs. */
@@ -274,6 +252,36 @@ public record Task(
             String newError,
             Map<String, String> newContext,
             List<String> newNotes) {
+        return withRunFields(
+                newStatus,
+                newSessionId,
+                newResult,
+                newStartedAt,
+                newFinishedAt,
+                newAttempts,
+                newError,
+                newContext,
+                newNotes,
+                usage,
+                // Only waitingToRetry sets a next attempt; every other change of the run's state ends the wait.
+                retryState.withoutNextAttempt(),
+                worktree);
+    }
+
+    /** The one copy of the task with every run field given: the user's fields always come from this task. */
+    private Task withRunFields(
+            TaskStatus newStatus,
+            String newSessionId,
+            String newResult,
+            String newStartedAt,
+            String newFinishedAt,
+            int newAttempts,
+            String newError,
+            Map<String, String> newContext,
+            List<String> newNotes,
+            Usage newUsage,
+            RetryState newRetryState,
+            TaskWorktree newWorktree) {
         return new Task(
                 id,
                 title,
@@ -293,11 +301,10 @@ public record Task(
                 newNotes,
                 retries,
                 retryDelaySeconds,
-                usage,
-                // Only waitingToRetry sets a next attempt; every other change of the run's state ends the wait.
-                retryState.withoutNextAttempt(),
+                newUsage,
+                newRetryState,
                 isolation,
-                worktree,
+                newWorktree,
                 source);
     }
 }
