@@ -49,12 +49,10 @@ final class ResetCommand implements Callable<Integer> {
         if (current.tasks().stream().noneMatch(t -> t.worktree() != null)) {
             return null;
         }
-        return Isolations.choose(
+        return Isolations.forRecordedWork(
                 current,
                 Scheduler.workingDirectory(store),
-                parent.context.stateDir().root(),
-                "worktree",
-                t -> true);
+                parent.context.stateDir().root());
     }
 
     @Override

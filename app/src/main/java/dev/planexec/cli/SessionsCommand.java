@@ -234,12 +234,10 @@ final class SessionsCommand implements Runnable {
             }
             try (PlanLock lock = PlanLock.acquire(scope.plan, n -> {})) {
                 PlanStore store = new PlanStore(scope.plan, PlanLoading.loadToSave(scope.plan), AgentRegistry.NAMES);
-                WorktreeIsolation isolation = Isolations.choose(
+                WorktreeIsolation isolation = Isolations.forRecordedWork(
                                 store.current(),
                                 Scheduler.workingDirectory(store),
-                                context.stateDir().root(),
-                                "worktree",
-                                t -> true)
+                                context.stateDir().root())
                         .worktree()
                         .orElseThrow();
                 WorktreeJanitor.Report report =

@@ -62,6 +62,15 @@ public final class Isolations {
         return new Isolations(none, WorktreeIsolation.open(workingDirectory, plan, stateRoot), override, fallback);
     }
 
+    /**
+     * Worktree isolation for every task of {@code plan}, whatever its settings: for {@code reset} and
+     * {@code sessions clean}, which act on the worktrees and branches earlier runs recorded rather than choose where
+     * a task runs.
+     */
+    public static Isolations forRecordedWork(Plan plan, Path workingDirectory, Path stateRoot) {
+        return choose(plan, workingDirectory, stateRoot, "worktree", t -> true);
+    }
+
     private static boolean inRepositoryWithCommit(Path workingDirectory) {
         if (!Git.onPath()) {
             return false;

@@ -87,33 +87,28 @@ final class RepoLock {
 
     /** Waits for the lock. */
     Held hold() {
-        inJvm.lock();
-        boolean held = false;
-        try {
-            if (inJvm.getHoldCount() == 1) {
-                channel = open();
-                lockFile(channel);
-            }
-            held = true;
-            return this::release;
-        } finally {
-            if (!held) {
-                closeChannel();
-                inJvm.unlock();
-            }
-        }
+        return acquire(true).orElseThrow();
     }
 
     /** The lock if nobody else (no other thread, no other process) holds it now; empty otherwise. */
     Optional<Held> tryHold() {
-        if (!inJvm.tryLock()) {
+        return acquire(false);
+    }
+
+    /** The in-JVM lock, then (on the outermost hold) the file lock: waiting for each, or giving up at once. */
+    private Optional<Held> acquire(boolean wait) {
+        if (wait) {
+            inJvm.lock();
+        } else if (!inJvm.tryLock()) {
             return Optional.empty();
         }
         boolean held = false;
         try {
             if (inJvm.getHoldCount() == 1) {
                 channel = open();
-                if (channel.tryLock() == null) {
+                if (wait) {
+                    lockFile(channel);
+                } else if (channel.tryLock() == null) {
                     return Optional.empty();
                 }
             }
