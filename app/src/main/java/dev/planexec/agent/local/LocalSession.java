@@ -98,7 +98,8 @@ final class LocalSession implements AgentSession {
                 }
                 if (outcome.exitCode != 0) {
                     return end(new TurnResult.Failed(
-                            label + " (" + step.run() + ") exited with code " + outcome.exitCode + tail(outcome)));
+                            label + " (" + step.run() + ") exited with code " + outcome.exitCode + tail(outcome),
+                            stoppedFromOutside(outcome.exitCode)));
                 }
             }
             listener.onEvent(new AgentEvent.Idle());
@@ -109,6 +110,18 @@ final class LocalSession implements AgentSession {
         } catch (IOException e) {
             throw new AgentException("local session " + id() + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a step's exit code says a stop signal ended it (SIGHUP, SIGINT, SIGTERM: 128 plus the signal). A step
+     * runs in a session of its own, so such a signal came from outside rather than from a fault of the step's: a
+     * shutdown, or a closed terminal or Ctrl+C that reached the step while it was being launched, before it left
+     * planexec's process group (an unavoidable moment of any launch). That is a transient failure: the task waits for
+     * its retry still {@code in_progress}, so the stop that sent the signal to planexec too ends it as
+     * {@code interrupted}, to be resumed, rather than {@code failed}.
+     */
+    static boolean stoppedFromOutside(int exitCode) {
+        return exitCode == 128 + 1 || exitCode == 128 + 2 || exitCode == 128 + 15;
     }
 
     private TurnResult end(TurnResult result) throws IOException {

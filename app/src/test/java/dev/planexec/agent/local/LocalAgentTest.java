@@ -138,6 +138,25 @@ class LocalAgentTest {
     }
 
     @Test
+    void a_step_ended_by_a_stop_signal_from_outside_is_a_transient_failure_and_a_step_that_fails_is_not()
+            throws Exception {
+        for (String signal : List.of("HUP", "INT", "TERM")) {
+            TurnResult result;
+            try (AgentSession session =
+                    local.create(spec("planexec-p-sig" + signal + "-1", work, "kill -" + signal + " $$"))) {
+                result = session.send("", e -> {});
+            }
+            TurnResult.Failed failed = assertInstanceOf(TurnResult.Failed.class, result);
+            assertTrue(failed.transientFailure(), signal + ": " + failed.error());
+        }
+        TurnResult result;
+        try (AgentSession session = local.create(spec("planexec-p-exit3-1", work, "exit 3"))) {
+            result = session.send("", e -> {});
+        }
+        assertFalse(assertInstanceOf(TurnResult.Failed.class, result).transientFailure());
+    }
+
+    @Test
     void the_last_output_of_a_failed_step_keeps_stdout_and_stderr_interleaved_as_printed() throws Exception {
         // Alternating at once between the two streams: read from two pipes, the lines came in whatever order the
         // reading threads ran.
